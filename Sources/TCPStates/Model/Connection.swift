@@ -1,0 +1,32 @@
+/// One TCP socket as the kernel reports it.
+public struct Connection: Hashable, Sendable {
+    /// The state number the kernel reported (include/net/tcp_states.h).
+    public var kernelState: UInt8
+    public var local: Endpoint
+    public var remote: Endpoint
+    /// Bytes received and not read; for a listener, the accept queue length.
+    public var recvQueue: UInt32
+    /// Bytes sent and not acknowledged; for a listener (netlink only), the backlog.
+    public var sendQueue: UInt32
+    public var uid: UInt32
+    /// The socket's inode: 0 for sockets no process owns (TIME_WAIT, request sockets).
+    public var inode: UInt64
+
+    public init(
+        kernelState: UInt8, local: Endpoint, remote: Endpoint,
+        recvQueue: UInt32, sendQueue: UInt32, uid: UInt32, inode: UInt64
+    ) {
+        self.kernelState = kernelState
+        self.local = local
+        self.remote = remote
+        self.recvQueue = recvQueue
+        self.sendQueue = sendQueue
+        self.uid = uid
+        self.inode = inode
+    }
+
+    public var family: AddressFamily { local.address.family }
+
+    /// The diagram state, or nil for a kernel number this build does not know.
+    public var state: TCPState? { TCPState(kernel: kernelState) }
+}

@@ -1,0 +1,89 @@
+import CMNL
+
+/// A failure reported inside a netlink reply, or a reply that cannot be read.
+public enum InetDiagReplyError: Error, Equatable, Sendable {
+    /// The kernel answered with an error (NLMSG_ERROR or a failed NLMSG_DONE): a positive errno.
+    case kernel(errno: Int32)
+    /// A message too short for what its type promises.
+    case malformed(String)
+}
+
+/// Decodes sock_diag dump replies: pure, from bytes to connections.
+public enum InetDiagDecoder {
+    /// What a buffer of messages ended with.
+    public enum Progress: Equatable, Sendable {
+        /// The dump goes on in the next buffer.
+        case more
+        /// NLMSG_DONE was seen.
+        case done
+    }
+
+    /// Size of struct inet_diag_msg.
+    static let messageSize = 72
+
+    /// Decodes every message of one received buffer, calling `body` for each socket.
+    public static func decode(
+        _ buffer: UnsafeRawBufferPointer, _ body: (Connection) throws -> Void
+    ) throws -> Progress {
+        guard let base = buffer.baseAddress else { return .more }
+        var remaining = Int32(buffer.count)
+        var next: UnsafePointer<nlmsghdr>? = base.assumingMemoryBound(to: nlmsghdr.self)
+        let headerLength = CMNL_nlmsg_hdrlen()
+        while let header = next, mnl_nlmsg_ok(header, remaining) {
+            let payloadLength = Int(header.pointee.nlmsg_len) - headerLength
+            let payload = UnsafeRawBufferPointer(
+                start: UnsafeRawPointer(header) + headerLength, count: max(0, payloadLength))
+            switch Int32(header.pointee.nlmsg_type) {
+            case NLMSG_DONE:
+                if payload.count >= 4, payload.loadUnaligned(as: Int32.self) < 0 {
+                    throw InetDiagReplyError.kernel(errno: -payload.loadUnaligned(as: Int32.self))
+                }
+                return .done
+            case NLMSG_ERROR:
+                guard payload.count >= 4 else { throw InetDiagReplyError.malformed("short NLMSG_ERROR") }
+                let code = payload.loadUnaligned(as: Int32.self)
+                if code != 0 { throw InetDiagReplyError.kernel(errno: -code) }
+            case Int32(SOCK_DIAG_BY_FAMILY):
+                try body(try connection(from: payload))
+            default:
+                break  // NLMSG_NOOP and anything new: nothing to list.
+            }
+            // mnl_nlmsg_next only moves the pointer forward.
+            next = UnsafePointer(mnl_nlmsg_next(header, &remaining))
+        }
+        return .more
+    }
+
+    /// Reads one inet_diag_msg (include/uapi/linux/inet_diag.h).
+    static func connection(from message: UnsafeRawBufferPointer) throws -> Connection {
+        guard message.count >= messageSize else {
+            throw InetDiagReplyError.malformed("inet_diag_msg of \(message.count) bytes, expected \(messageSize)")
+        }
+        let family: AddressFamily
+        switch message[0] {
+        case AddressFamily.ipv4.rawValue: family = .ipv4
+        case AddressFamily.ipv6.rawValue: family = .ipv6
+        default: throw InetDiagReplyError.malformed("inet_diag_msg of address family \(message[0])")
+        }
+        func address(at offset: Int) -> IPAddress {
+            if family == .ipv4 {
+                return IPAddress(ipv4: UInt32(bigEndian: message.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            }
+            return IPAddress(
+                ipv6High: UInt64(bigEndian: message.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+                low: UInt64(bigEndian: message.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)))
+        }
+        func port(at offset: Int) -> UInt16 {
+            UInt16(bigEndian: message.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+        }
+        func word(at offset: Int) -> UInt32 { message.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
+        return Connection(
+            kernelState: message[1],
+            local: Endpoint(address: address(at: 8), port: port(at: 4)),
+            remote: Endpoint(address: address(at: 24), port: port(at: 6)),
+            recvQueue: word(at: 56),
+            sendQueue: word(at: 60),
+            uid: word(at: 64),
+            inode: UInt64(word(at: 68)))
+    }
+}

@@ -1,0 +1,68 @@
+import CMNL
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A NETLINK_SOCK_DIAG socket: the only code that talks to the kernel over netlink.
+public final class NetlinkSocket {
+    private let socket: OpaquePointer
+    private var sequence: UInt32 = 1
+    /// 32 KiB or more, or the kernel splits a dump into many more messages.
+    private var receiveBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+
+    /// Opens and binds the socket; fails when the kernel has no sock_diag or
+    /// the process may not open netlink sockets.
+    public init() throws(SourceError) {
+        guard let socket = mnl_socket_open(NETLINK_SOCK_DIAG) else {
+            throw SourceError.system("cannot open a netlink sock_diag socket", errno)
+        }
+        guard mnl_socket_bind(socket, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
+            let code = errno
+            mnl_socket_close(socket)
+            throw SourceError.system("cannot bind the netlink sock_diag socket", code)
+        }
+        self.socket = socket
+    }
+
+    deinit { mnl_socket_close(socket) }
+
+    /// Sends one dump request and decodes the reply until NLMSG_DONE.
+    /// `capture`, when given, receives every raw reply buffer as read.
+    public func dump(
+        family: AddressFamily, stateMask: UInt32, bytecode: [UInt8]?,
+        capture: ((UnsafeRawBufferPointer) -> Void)? = nil,
+        _ body: (Connection) throws -> Void
+    ) throws {
+        sequence &+= 1
+        let request = InetDiagRequest.dump(
+            family: family, stateMask: stateMask, bytecode: bytecode, sequence: sequence)
+        let sent = request.withUnsafeBytes { mnl_socket_sendto(socket, $0.baseAddress, $0.count) }
+        guard sent >= 0 else { throw SourceError.system("netlink sock_diag request failed", errno) }
+        let capacity = receiveBuffer.count
+        while true {
+            let progress = try receiveBuffer.withUnsafeMutableBytes { raw -> InetDiagDecoder.Progress in
+                var received: Int
+                repeat {
+                    received = mnl_socket_recvfrom(socket, raw.baseAddress, capacity)
+                } while received < 0 && errno == EINTR
+                guard received >= 0 else {
+                    throw SourceError.system("netlink sock_diag reply failed", errno)
+                }
+                let reply = UnsafeRawBufferPointer(rebasing: raw[..<received])
+                capture?(reply)
+                if received == 0 { return .done }
+                do {
+                    return try InetDiagDecoder.decode(reply, body)
+                } catch let error as InetDiagReplyError {
+                    switch error {
+                    case .kernel(let code):
+                        throw SourceError.system("netlink sock_diag dump failed", code)
+                    case .malformed(let why):
+                        throw SourceError("netlink sock_diag reply unreadable: \(why)")
+                    }
+                }
+            }
+            if progress == .done { return }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads /proc/net/tcp or tcp6 (or a copy of them) in chunks and hands each
+/// line to the parser: the only code that reads these files.
+public enum ProcNetFile {
+    /// A line the parser rejected: which file, which line, why.
+    public struct Malformed: Sendable {
+        public let path: String
+        public let line: Int
+        public let reason: String
+    }
+
+    /// Reads `path` and calls `body` for each socket; `malformed` for each line skipped.
+    public static func read(
+        path: String, family: AddressFamily,
+        malformed: (Malformed) -> Void,
+        _ body: (Connection) throws -> Void
+    ) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SourceError.system("cannot read \(path)", errno) }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        var carried = 0     // bytes of an unfinished line kept at the start of buffer
+        var lineNumber = 0
+        while true {
+            if carried == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                Glibc.read(fd, raw.baseAddress! + carried, raw.count - carried)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SourceError.system("cannot read \(path)", errno)
+            }
+            let end = carried + count
+            let atEnd = count == 0
+            let consumed = try buffer.withUnsafeBytes { raw -> Int in
+                var start = 0
+                var index = 0
+                while index < end {
+                    if raw[index] == UInt8(ascii: "\n") {
+                        lineNumber += 1
+                        try handle(UnsafeRawBufferPointer(rebasing: raw[start..<index]))
+                        start = index + 1
+                    }
+                    index += 1
+                }
+                if atEnd, start < end {
+                    lineNumber += 1
+                    try handle(UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+                    start = end
+                }
+                return start
+            }
+            if atEnd { return }
+            carried = end - consumed
+            if carried > 0, consumed > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    _ = memmove(raw.baseAddress!, raw.baseAddress! + consumed, carried)
+                }
+            }
+        }
+
+        func handle(_ line: UnsafeRawBufferPointer) throws {
+            let connection: Connection?
+            do {
+                connection = try ProcNetTCPParser.parse(line: line, family: family)
+            } catch {
+                malformed(Malformed(path: path, line: lineNumber, reason: error.reason))
+                return
+            }
+            if let connection { try body(connection) }
+        }
+    }
+}

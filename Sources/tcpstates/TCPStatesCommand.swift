@@ -1,0 +1,114 @@
+import ArgumentParser
+import TCPStates
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@main
+struct TCPStatesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tcpstates",
+        abstract: "Show TCP connections in the names of the TCP state diagram.",
+        discussion: """
+            Lists the TCP sockets of this network namespace, IPv4 and IPv6, from netlink \
+            sock_diag (or /proc/net/tcp where netlink is unavailable). Filters combine: \
+            AND between options, OR within a list. Listing needs no privileges.
+            """,
+        version: "0.1.0"
+    )
+
+    @OptionGroup(title: "Filters") var filters: FilterOptions
+
+    @Flag(name: .long, help: "Write one JSON document instead of a table.")
+    var json = false
+
+    @Flag(name: .customLong("no-header"), help: "Leave out the table's header line.")
+    var noHeader = false
+
+    @Option(name: .long, help: ArgumentHelp("Order rows by state, local, remote or port (default: the kernel's order).", valueName: "key"))
+    var sort: ConnectionOrder?
+
+    @Option(name: .long, help: ArgumentHelp("Where to read sockets: auto (netlink, else /proc), netlink or proc.", valueName: "source"))
+    var source: SourceKind = .auto
+
+    @Option(name: .customLong("proc-net"), help: .hidden)
+    var procNetDirectory: String = "/proc/net"
+
+    @Option(name: .customLong("capture-netlink"), help: .hidden)
+    var captureNetlinkPath: String?
+
+    static func main() {
+        // A closed pipe (`tcpstates | head -1`) ends the program quietly, as it does cat.
+        signal(SIGPIPE, SIG_DFL)
+        let command: TCPStatesCommand
+        do {
+            command = try parse()
+        } catch {
+            exitForParse(error)
+        }
+        do {
+            try command.execute()
+        } catch let error as RuntimeError {
+            Terminal.error(error.message)
+            Glibc.exit(1)
+        } catch let error as SourceError {
+            Terminal.error(error.message)
+            Glibc.exit(1)
+        } catch {
+            Terminal.error("\(error)")
+            Glibc.exit(1)
+        }
+    }
+
+    /// Help and version go to stdout with status 0; usage errors are one line on stderr, status 64.
+    private static func exitForParse(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Glibc.exit(0)
+        }
+        let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+        Terminal.error("\(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) (see tcpstates --help)")
+        Glibc.exit(code.rawValue)
+    }
+
+    func validate() throws {
+        _ = try filters.makeFilter()
+    }
+
+    func execute() throws {
+        let filter = try filters.makeFilter()
+        let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
+        var lister = ConnectionLister(filter: filter, kind: source)
+        lister.procNetDirectory = procNetDirectory
+        lister.notice = { Terminal.warning($0) }
+        var capture: CaptureFile?
+        if let captureNetlinkPath {
+            capture = try CaptureFile(path: captureNetlinkPath)
+            lister.netlinkCapture = { capture?.write($0) }
+        }
+        defer { capture?.close() }
+
+        if json, sort == nil {
+            var renderer = JSONRenderer(writer: writer)
+            let used = try lister.list(into: &renderer)
+            _ = used
+            try renderer.finish()
+            try writer.flush()
+            return
+        }
+        var collector = ConnectionCollector()
+        let used = try lister.list(into: &collector)
+        var connections = collector.connections
+        sort?.sort(&connections)
+        if json {
+            var renderer = JSONRenderer(writer: writer)
+            try renderer.begin(source: used)
+            for connection in connections { try renderer.add(connection) }
+            try renderer.finish()
+        } else {
+            try TableRenderer(showsHeader: !noHeader).render(connections, to: writer)
+        }
+        try writer.flush()
+    }
+}
