@@ -1,0 +1,89 @@
+import Foundation
+@testable import TCPStates
+
+/// Reads the captured fixtures beside these tests.
+enum Fixture {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func bytes(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
+    }
+
+    static func text(_ name: String) throws -> String {
+        String(decoding: try bytes(name), as: UTF8.self)
+    }
+
+    /// Decodes a capture of several dumps: each ends at its NLMSG_DONE.
+    static func decodeNetlink(_ name: String) throws -> [Connection] {
+        let stream = try bytes(name)
+        var connections: [Connection] = []
+        var offset = 0
+        try stream.withUnsafeBytes { raw in
+            while offset < raw.count {
+                // Find the end of this dump: the message after NLMSG_DONE.
+                var end = offset
+                while end + 16 <= raw.count {
+                    let length = Int(raw.loadUnaligned(fromByteOffset: end, as: UInt32.self))
+                    let type = raw.loadUnaligned(fromByteOffset: end + 4, as: UInt16.self)
+                    end += (length + 3) & ~3
+                    if type == 3 { break }
+                }
+                let dump = UnsafeRawBufferPointer(rebasing: raw[offset..<min(end, raw.count)])
+                // The decoder reads aligned headers: copy into fresh (aligned) storage.
+                let progress = try Array(dump).withUnsafeBytes { aligned in
+                    try InetDiagDecoder.decode(aligned) { connections.append($0) }
+                }
+                precondition(progress == .done, "capture \(name) has a dump without NLMSG_DONE")
+                offset = end
+            }
+        }
+        return connections
+    }
+
+    /// Parses a /proc/net/tcp capture; returns the sockets and the numbers of rejected lines.
+    static func parseProc(_ text: String, family: AddressFamily) -> (connections: [Connection], rejected: [Int]) {
+        var connections: [Connection] = []
+        var rejected: [Int] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard !line.isEmpty else { continue }
+            var bytes = Array(line.utf8)
+            bytes.withUnsafeMutableBytes { raw in
+                do {
+                    if let c = try ProcNetTCPParser.parse(line: UnsafeRawBufferPointer(raw), family: family) {
+                        connections.append(c)
+                    }
+                } catch {
+                    rejected.append(index + 1)
+                }
+            }
+        }
+        return (connections, rejected)
+    }
+}
+
+/// A socket as three tools can agree on it: state name and both endpoints in text.
+struct SocketKey: Hashable, CustomStringConvertible {
+    var state: String
+    var local: String
+    var remote: String
+
+    init(state: String, local: String, remote: String) {
+        self.state = state
+        self.local = local
+        self.remote = remote
+    }
+
+    init(_ c: Connection) {
+        state = stateName(kernel: c.kernelState)
+        local = Self.text(c.local)
+        remote = Self.text(c.remote)
+    }
+
+    static func text(_ endpoint: Endpoint) -> String {
+        let writer = ByteWriter(threshold: .max) { _ in }
+        writer.append(endpoint: endpoint)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    var description: String { "\(state) \(local) \(remote)" }
+}
