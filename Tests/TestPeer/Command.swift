@@ -13,8 +13,8 @@ enum Command {
     static func run(_ argv: [String], input: String = "") throws -> Result {
         var inPipe: [Int32] = [-1, -1]
         var outPipe: [Int32] = [-1, -1]
-        guard pipe2(&inPipe, O_CLOEXEC) == 0 else { throw PeerError.system("pipe") }
-        guard pipe2(&outPipe, O_CLOEXEC) == 0 else { throw PeerError.system("pipe") }
+        guard makePipe(&inPipe) else { throw PeerError.system("pipe") }
+        guard makePipe(&outPipe) else { throw PeerError.system("pipe") }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

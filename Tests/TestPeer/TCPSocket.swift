@@ -93,8 +93,9 @@ struct TCPSocket {
                 ? PeerError("no connection to accept for \(label) within \(timeout) s")
                 : PeerError.system("poll on \(self.label)")
         }
-        let client = accept4(fd, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+        let client = Glibc.accept(fd, nil, nil)
         guard client >= 0 else { throw PeerError.system("accept for \(label)") }
+        _ = fcntl(client, F_SETFD, FD_CLOEXEC)
         return TCPSocket(fd: client, label: label)
     }
 
@@ -144,4 +145,11 @@ enum Clock {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
+}
+
+/// pipe(2) with both ends close-on-exec (Swift's Glibc module has no pipe2).
+func makePipe(_ fds: inout [Int32]) -> Bool {
+    guard pipe(&fds) == 0 else { return false }
+    for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+    return true
 }
