@@ -14,7 +14,8 @@ struct TCPStatesCommand: ParsableCommand {
             sock_diag (or /proc/net/tcp where netlink is unavailable). Filters combine: \
             AND between options, OR within a list. Listing needs no privileges.
             """,
-        version: "0.1.0"
+        version: "0.1.0",
+        subcommands: []
     )
 
     @OptionGroup(title: "Filters") var filters: FilterOptions
@@ -40,23 +41,16 @@ struct TCPStatesCommand: ParsableCommand {
     static func main() {
         // A closed pipe (`tcpstates | head -1`) ends the program quietly, as it does cat.
         signal(SIGPIPE, SIG_DFL)
-        let command: TCPStatesCommand
+        var command: ParsableCommand
         do {
-            command = try parse()
+            command = try parseAsRoot()
         } catch {
             exitForParse(error)
         }
         do {
-            try command.execute()
-        } catch let error as RuntimeError {
-            Terminal.error(error.message)
-            Glibc.exit(1)
-        } catch let error as SourceError {
-            Terminal.error(error.message)
-            Glibc.exit(1)
+            try command.run()
         } catch {
-            Terminal.error("\(error)")
-            Glibc.exit(1)
+            exitForRun(error)
         }
     }
 
@@ -72,11 +66,25 @@ struct TCPStatesCommand: ParsableCommand {
         Glibc.exit(code.rawValue)
     }
 
+    /// Runtime failures are one line on stderr, status 1; everything else as the parser says.
+    private static func exitForRun(_ error: Error) -> Never {
+        switch error {
+        case let error as RuntimeError:
+            Terminal.error(error.message)
+        case let error as SourceError:
+            Terminal.error(error.message)
+        default:
+            // Help requests, ExitCode and late validation errors: the parser knows their status.
+            exitForParse(error)
+        }
+        Glibc.exit(1)
+    }
+
     func validate() throws {
         _ = try filters.makeFilter()
     }
 
-    func execute() throws {
+    func run() throws {
         let filter = try filters.makeFilter()
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
         var lister = ConnectionLister(filter: filter, kind: source)
