@@ -20,7 +20,8 @@ struct FilterOptions: ParsableArguments {
 
     @Option(name: [.customShort("s"), .long], help: ArgumentHelp(
         "Sockets in these states: diagram names (LISTEN, SYN_SENT, SYN_RCVD, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSED), ss or netstat spellings, or the groups all, connected, synchronized, bucket, big.",
-        valueName: "list"))
+        valueName: "list"),
+        completion: .list(TCPState.allCases.map(\.name) + ["all", "connected", "synchronized", "bucket", "big"]))
     var state: [String] = []
 
     @Flag(name: [.customShort("l"), .long], help: "Listening sockets only (--state LISTEN).")

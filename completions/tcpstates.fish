@@ -1,0 +1,98 @@
+function __tcpstates_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __tcpstates_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __tcpstates_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __tcpstates_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __tcpstates_parse_tokens -S
+    set -l unparsed_tokens (__tcpstates_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'tcpstates'
+        __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 'json' 'no-header' 'sort=' 'source=' 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'help'
+            __tcpstates_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __tcpstates_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __tcpstates_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __tcpstates_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __tcpstates_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__tcpstates_tokens -p)
+    if test -z "$(__tcpstates_tokens -t)"
+        set -l index (count (__tcpstates_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'tcpstates' -f
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -s 'p' -l 'port' -d 'Sockets with a local or remote port in LIST: 8080, 80,443, 8000-8100.' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -l 'local-port' -l 'sport' -d 'Sockets whose local port is in LIST.' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -l 'remote-port' -l 'dport' -d 'Sockets whose remote port is in LIST.' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -s 's' -l 'state' -d 'Sockets in these states: diagram names (LISTEN, SYN_SENT, SYN_RCVD, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT, CLOSED), ss or netstat spellings, or the groups all, connected, synchronized, bucket, big.' -rfka 'LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT CLOSED all connected synchronized bucket big'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" l listening' -s 'l' -l 'listening' -d 'Listening sockets only (--state LISTEN).'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" a all' -s 'a' -l 'all' -d 'Also list CLOSED sockets: bound, never listening or connected.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" 4' -s '4' -d 'IPv4 sockets only.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" 6' -s '6' -d 'IPv6 sockets only.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -l 'local' -d 'Sockets whose local address is ADDR or in ADDR/PREFIX (comma-separated list).' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -l 'remote' -d 'Sockets whose remote address is ADDR or in ADDR/PREFIX (comma-separated list).' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -l 'addr' -d 'Sockets with ADDR or ADDR/PREFIX on either side (comma-separated list).' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" json' -l 'json' -d 'Write one JSON document instead of a table.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" no-header' -l 'no-header' -d 'Leave out the table\'s header line.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" sort' -l 'sort' -d 'Order rows by state, local, remote or port (default: the kernel\'s order).' -rfka 'state local remote port'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" source' -l 'source' -d 'Where to read sockets: auto (netlink, else /proc), netlink or proc.' -rfka 'auto netlink proc'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" version' -l 'version' -d 'Show the version.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_positional "tcpstates" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates help" version' -l 'version' -d 'Show the version.'
