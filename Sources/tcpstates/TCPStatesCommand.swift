@@ -32,6 +32,8 @@ struct TCPStatesCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to read sockets: auto (netlink, else /proc), netlink or proc.", valueName: "source"))
     var source: SourceKind = .auto
 
+    @OptionGroup(title: "Summaries") var report: ReportOptions
+
     @Option(name: .customLong("proc-net"), help: .hidden)
     var procNetDirectory: String = "/proc/net"
 
@@ -82,11 +84,17 @@ struct TCPStatesCommand: ParsableCommand {
 
     func validate() throws {
         _ = try filters.makeFilter()
+        try report.validate(json: json, sorted: sort != nil)
     }
 
     func run() throws {
         let filter = try filters.makeFilter()
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
+        let format = try report.resolvedFormat(json: json)
+        if report.summarizes {
+            return try SummaryReport(filter: filter, source: source, procNetDirectory: procNetDirectory, format: format,
+                                     byPort: report.byPort, showsHeader: !noHeader).run(to: writer)
+        }
         var lister = ConnectionLister(filter: filter, kind: source)
         lister.procNetDirectory = procNetDirectory
         lister.notice = { Terminal.warning($0) }
@@ -97,7 +105,7 @@ struct TCPStatesCommand: ParsableCommand {
         }
         defer { capture?.close() }
 
-        if json, sort == nil {
+        if format == .json, sort == nil {
             var renderer = JSONRenderer(writer: writer)
             let used = try lister.list(into: &renderer)
             _ = used
@@ -109,7 +117,7 @@ struct TCPStatesCommand: ParsableCommand {
         let used = try lister.list(into: &collector)
         var connections = collector.connections
         sort?.sort(&connections)
-        if json {
+        if format == .json {
             var renderer = JSONRenderer(writer: writer)
             try renderer.begin(source: used)
             for connection in connections { try renderer.add(connection) }
