@@ -10,7 +10,7 @@ ARGS    ?=
 # (ip, ss, nft, strace, setpriv) and benchmarks.
 APT_PACKAGES = libmnl-dev pkg-config iproute2 nftables strace util-linux
 
-.PHONY: deps build debug run test install uninstall clean
+.PHONY: deps build debug run test docs install uninstall clean
 
 deps:
 	@missing=""; \
@@ -36,6 +36,20 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# The man page and the completions are generated from the command definition
+# (the man page's prose is in man/tcpstates.1.in and man/options.in); a test
+# fails when the committed files differ from what this writes.
+docs: deps
+	$(SWIFT) build --product tcpstates
+	$(SWIFT) build --product tcpstates-docs
+	.build/debug/tcpstates --experimental-dump-help | \
+		.build/debug/tcpstates-docs man/tcpstates.1.in man/options.in > man/tcpstates.1.new || \
+		{ rm -f man/tcpstates.1.new; exit 1; }
+	mv man/tcpstates.1.new man/tcpstates.1
+	.build/debug/tcpstates --generate-completion-script bash > completions/tcpstates.bash
+	.build/debug/tcpstates --generate-completion-script zsh > completions/_tcpstates
+	.build/debug/tcpstates --generate-completion-script fish > completions/tcpstates.fish
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -27,6 +27,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Writes man/tcpstates.1 from the command definition (`make docs`).
+        .executableTarget(
+            name: "tcpstates-docs"
+        ),
         // Holds real loopback sockets in every diagram state for the integration tests.
         .executableTarget(
             name: "tcpstates-testpeer",

@@ -163,9 +163,9 @@ _tcpstates() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(-l --listening -a --all -4 -6 --json --no-header --version -h --help)
+    local -a non_repeating_flags=(-l --listening -a --all -4 -6 --json --no-header -S --summary --by-port --version -h --help)
     local -a repeating_options=(-p --port --local-port --sport --remote-port --dport -s --state --local --remote --addr)
-    local -a non_repeating_options=(--sort --source)
+    local -a non_repeating_options=(--sort --source --format)
     __tcpstates_offer_flags_options 0
 
     # Offer option value completions
@@ -200,6 +200,10 @@ _tcpstates() {
         __tcpstates_add_completions -W 'auto'$'\n''netlink'$'\n''proc'
         return
         ;;
+    '--format')
+        __tcpstates_add_completions -W 'table'$'\n''json'$'\n''prometheus'
+        return
+        ;;
     esac
 
     # Offer subcommand / subcommand argument completions
@@ -207,13 +211,29 @@ _tcpstates() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    help)
+    explain|help)
         # Offer subcommand argument completions
         "_tcpstates_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'explain help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_tcpstates_explain() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __tcpstates_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __tcpstates_add_completions -W 'LISTEN'$'\n''SYN_SENT'$'\n''SYN_RCVD'$'\n''ESTABLISHED'$'\n''FIN_WAIT_1'$'\n''FIN_WAIT_2'$'\n''CLOSE_WAIT'$'\n''CLOSING'$'\n''LAST_ACK'$'\n''TIME_WAIT'$'\n''CLOSED'
+        return
         ;;
     esac
 }

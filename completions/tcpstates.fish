@@ -20,8 +20,10 @@ function __tcpstates_parse_tokens -S
     set -l unparsed_tokens (__tcpstates_tokens -pc)
     switch $unparsed_tokens[1]
     case 'tcpstates'
-        __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 'json' 'no-header' 'sort=' 'source=' 'version' 'h/help'
+        __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 'json' 'no-header' 'sort=' 'source=' 'format=' 'S/summary' 'by-port' 'version' 'h/help'
         switch $unparsed_tokens[1]
+        case 'explain'
+            __tcpstates_parse_subcommand 1 'version' 'h/help'
         case 'help'
             __tcpstates_parse_subcommand -r 1 'version'
         end
@@ -92,7 +94,14 @@ complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_op
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" no-header' -l 'no-header' -d 'Leave out the table\'s header line.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" sort' -l 'sort' -d 'Order rows by state, local, remote or port (default: the kernel\'s order).' -rfka 'state local remote port'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" source' -l 'source' -d 'Where to read sockets: auto (netlink, else /proc), netlink or proc.' -rfka 'auto netlink proc'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" format' -l 'format' -d 'Output format: table, json (the same as --json) or prometheus (state counts per port, text exposition format).' -rfka 'table json prometheus'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" S summary' -s 'S' -l 'summary' -d 'Count the sockets per state instead of listing them.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" by-port' -l 'by-port' -d 'Count per local port of the listeners (with the sockets they accepted) and per port named with --port; the rest as "other". Implies --summary.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" version' -l 'version' -d 'Show the version.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_positional "tcpstates" -eq 1' -fa 'explain' -d 'Draw the TCP state diagram, or explain one state.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_positional "tcpstates" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_positional "tcpstates explain" -eq 1' -fka 'LISTEN SYN_SENT SYN_RCVD ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSE_WAIT CLOSING LAST_ACK TIME_WAIT CLOSED'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates explain" version' -l 'version' -d 'Show the version.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates explain" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates help" version' -l 'version' -d 'Show the version.'

@@ -32,7 +32,7 @@ struct TCPStatesCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to read sockets: auto (netlink, else /proc), netlink or proc.", valueName: "source"))
     var source: SourceKind = .auto
 
-    @OptionGroup(title: "Summaries") var report: ReportOptions
+    @OptionGroup var report: ReportOptions
 
     @Option(name: .customLong("proc-net"), help: .hidden)
     var procNetDirectory: String = "/proc/net"
