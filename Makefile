@@ -7,10 +7,18 @@ DESTDIR ?=
 ARGS    ?=
 
 # libmnl-dev and pkg-config to build; the rest for the integration tests
-# (ip, ss, nft, strace, setpriv) and benchmarks.
-APT_PACKAGES = libmnl-dev pkg-config iproute2 nftables strace util-linux
+# (ip, ss, nft, strace, setpriv; zsh and fish check the completions, mandoc
+# and groff the man page, python3 with pip fetches the Prometheus parser)
+# and benchmarks.
+APT_PACKAGES = libmnl-dev pkg-config iproute2 nftables strace util-linux \
+	zsh fish mandoc groff-base python3 python3-pip
+# prometheus-client from PyPI, installed here (not into the system's Python)
+# for the test that parses --format prometheus with it.
+PYTHON_DEPS = .build/python
+# What make install copies; the install test points it at a debug build.
+BINARY ?= .build/release/tcpstates
 
-.PHONY: deps build debug run test docs install uninstall clean
+.PHONY: deps python-deps build debug run test docs install uninstall clean
 
 deps:
 	@missing=""; \
@@ -33,9 +41,13 @@ debug: deps
 run: build
 	.build/release/tcpstates $(ARGS)
 
-test: deps
+test: deps python-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+python-deps:
+	@PYTHONPATH=$(PYTHON_DEPS) python3 -c 'import prometheus_client' 2>/dev/null || \
+		python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(PYTHON_DEPS) prometheus-client
 
 # The man page and the completions are generated from the command definition
 # (the man page's prose is in man/tcpstates.1.in and man/options.in); a test
@@ -56,7 +68,7 @@ install: build
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 		$(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	install -m 755 .build/release/tcpstates $(DESTDIR)$(PREFIX)/bin/tcpstates
+	install -m 755 $(BINARY) $(DESTDIR)$(PREFIX)/bin/tcpstates
 	install -m 644 man/tcpstates.1 $(DESTDIR)$(PREFIX)/share/man/man1/tcpstates.1
 	install -m 644 completions/tcpstates.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/tcpstates
 	install -m 644 completions/_tcpstates $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_tcpstates

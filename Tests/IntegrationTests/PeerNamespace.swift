@@ -32,7 +32,8 @@ final class PeerNamespace: Sendable {
     static func start() throws -> PeerNamespace {
         let tcpstates = try TestEnvironment.binary("tcpstates")
         let peerBinary = try TestEnvironment.binary("tcpstates-testpeer")
-        let name = "tcpst-\(getpid())"
+        // $TCPSTATES_NETNS_PREFIX keeps parallel runs' namespaces apart by name.
+        let name = "\(ProcessInfo.processInfo.environment["TCPSTATES_NETNS_PREFIX"] ?? "tcpst-")\(getpid())"
         _ = try? Subprocess.run(["ip", "netns", "del", name])
         let add = try Subprocess.run(["ip", "netns", "add", name])
         guard add.termination == .exited(0) else {

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// `tcpstates explain` as a user runs it: no sockets needed.
+@Suite("tcpstates explain")
+struct ExplainCommandTests {
+    static func run(_ arguments: [String]) throws -> CommandResult {
+        try Subprocess.run([try TestEnvironment.binary("tcpstates"), "explain"] + arguments)
+    }
+
+    @Test("without a state it draws the diagram in 80 columns")
+    func diagram() throws {
+        let result = try Self.run([])
+        try #require(result.termination == .exited(0), "\(result)")
+        for name in ["LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "CLOSE_WAIT",
+                     "CLOSING", "LAST_ACK", "TIME_WAIT", "CLOSED"] {
+            #expect(result.stdout.contains(name), "\(name)")
+        }
+        for line in result.stdout.split(separator: "\n") { #expect(line.count <= 80, "\(line)") }
+    }
+
+    @Test("any spelling finds the state; --json before or after it gives the same as data",
+          arguments: [("time-wait", "TIME_WAIT"), ("ESTAB", "ESTABLISHED"), ("syn-recv", "SYN_RCVD"),
+                      ("fin_wait2", "FIN_WAIT_2"), ("unconn", "CLOSED"), ("close-wait", "CLOSE_WAIT")])
+    func spellings(word: String, state: String) throws {
+        let text = try Self.run([word])
+        try #require(text.termination == .exited(0), "\(text)")
+        #expect(text.stdout.hasPrefix(state + "\n"), "\(text)")
+        for arguments in [["--json", word], [word, "--json"]] {
+            let json = try Self.run(arguments)
+            try #require(json.termination == .exited(0), "\(json)")
+            let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            let states = object?["states"] as? [[String: Any]]
+            #expect(states?.map { $0["state"] as? String } == [state], "\(arguments)")
+        }
+    }
+
+    @Test("an unknown state is a one-line usage error")
+    func unknownState() throws {
+        let result = try Self.run(["FIN_WAIT_3"])
+        #expect(result.termination == .exited(64), "\(result)")
+        #expect(result.stderrIsOneLine && result.stderr.hasPrefix("tcpstates: "), "\(result)")
+        #expect(result.stdout.isEmpty)
+    }
+}
