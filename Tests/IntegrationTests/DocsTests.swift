@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The committed man page and completions are what `make docs` writes from
 /// the command definition, and the tools that read them accept them.
@@ -59,6 +62,19 @@ struct DocsTests {
             let name = subcommand["commandName"] as? String ?? ""
             if name != "help" { #expect(page.contains(".SS \"tcpstates \(name)\""), "\(name)") }
         }
+    }
+
+    @Test("prose for an option the command does not have fails the generator")
+    func staleProseFails() throws {
+        let prose = FileManager.default.temporaryDirectory.appendingPathComponent("tcpstates-prose-\(getpid()).in").path
+        defer { try? FileManager.default.removeItem(atPath: prose) }
+        let text = try Checkout.text("man/options.in") + ".\\\" @option --no-such-option\nGone.\n"
+        try text.write(toFile: prose, atomically: true, encoding: .utf8)
+        let result = try Subprocess.run([try TestEnvironment.binary("tcpstates-docs"),
+                                         "\(Checkout.root)/man/tcpstates.1.in", prose], input: try Self.dumpHelp())
+        #expect(result.termination == .exited(1), "\(result)")
+        #expect(result.stderrIsOneLine && result.stderr.contains("--no-such-option"), "\(result)")
+        #expect(result.stdout.isEmpty, "\(result)")
     }
 
     @Test("mandoc -Tlint reports nothing", .enabled(if: Subprocess.which("mandoc") != nil, "needs mandoc"))
