@@ -1,4 +1,4 @@
-/// One TCP socket as the kernel reports it.
+/// One TCP (or UDP) socket as the kernel reports it.
 public struct Connection: Hashable, Sendable {
     /// The state number the kernel reported (include/net/tcp_states.h).
     public var kernelState: UInt8
@@ -11,6 +11,8 @@ public struct Connection: Hashable, Sendable {
     public var uid: UInt32
     /// The socket's inode: 0 for sockets no process owns (TIME_WAIT, request sockets).
     public var inode: UInt64
+    /// TCP unless the socket came from a UDP listing.
+    public var transport: TransportProtocol = .tcp
 
     public init(
         kernelState: UInt8, local: Endpoint, remote: Endpoint,

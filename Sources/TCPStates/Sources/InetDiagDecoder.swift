@@ -21,9 +21,11 @@ public enum InetDiagDecoder {
     /// Size of struct inet_diag_msg.
     static let messageSize = 72
 
-    /// Decodes every message of one received buffer, calling `body` for each socket.
+    /// Decodes every message of one received buffer, calling `body` for each
+    /// socket; the messages do not say which protocol was dumped: `transport` does.
     public static func decode(
-        _ buffer: UnsafeRawBufferPointer, _ body: (Connection) throws -> Void
+        _ buffer: UnsafeRawBufferPointer, transport: TransportProtocol = .tcp,
+        _ body: (Connection) throws -> Void
     ) throws -> Progress {
         guard let base = buffer.baseAddress else { return .more }
         var remaining = Int32(buffer.count)
@@ -44,7 +46,9 @@ public enum InetDiagDecoder {
                 let code = payload.loadUnaligned(as: Int32.self)
                 if code != 0 { throw InetDiagReplyError.kernel(errno: -code) }
             case Int32(SOCK_DIAG_BY_FAMILY):
-                try body(try connection(from: payload))
+                var socket = try connection(from: payload)
+                socket.transport = transport
+                try body(socket)
             default:
                 break  // NLMSG_NOOP and anything new: nothing to list.
             }
