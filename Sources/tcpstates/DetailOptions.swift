@@ -10,8 +10,30 @@ struct DetailOptions: ParsableArguments {
     @Flag(name: [.customShort("u"), .long], help: "List UDP sockets (UNCONN or ESTABLISHED); with --tcp, both.")
     var udp = false
 
+    @Flag(name: [.customShort("P"), .long], help: "Show the processes holding each socket (pid/command; root sees all).")
+    var processes = false
+
+    @Option(name: .long, help: ArgumentHelp("Sockets held by process PID (repeatable; implies --processes).", valueName: "pid"))
+    var pid: [Int32] = []
+
+    @Option(name: .long, help: ArgumentHelp("Sockets held by a process named NAME (repeatable; implies --processes).", valueName: "name"))
+    var command: [String] = []
+
+    /// Whether owners are looked up.
+    var wantsOwners: Bool { processes || !pid.isEmpty || !command.isEmpty }
+
     /// Whether the table needs more than the standard TCP columns.
-    var needsColumnTable: Bool { udp }
+    var needsColumnTable: Bool { udp || wantsOwners }
+
+    func validate() throws {
+        if let bad = pid.first(where: { $0 <= 0 }) { throw ValidationError("--pid wants a process id above 0, got \(bad)") }
+        if command.contains(where: \.isEmpty) { throw ValidationError("--command wants a process name") }
+    }
+
+    /// The `--pid` and `--command` filter.
+    var ownerFilter: OwnerFilter {
+        OwnerFilter(pids: Set(pid), commands: command.map { Array($0.utf8) })
+    }
 
     /// The protocols to list: TCP unless only --udp was given.
     var transports: Set<TransportProtocol> {

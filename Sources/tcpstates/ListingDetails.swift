@@ -1,28 +1,56 @@
 import TCPStates
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The run-time side of `DetailOptions`: sets up the filter and lister,
 /// supplies the table's columns and the JSON members, and reports what the
 /// source used could not fill.
 struct ListingDetails {
     private let options: DetailOptions
+    private let owners: OwnerTable?
 
-    /// Applies the options to `filter`.
+    /// Applies the options to `filter` and, when owners are wanted, scans /proc.
     init(_ options: DetailOptions, filters: FilterOptions, filter: inout ConnectionFilter) throws {
         self.options = options
         options.apply(to: &filter, filters)
+        if options.wantsOwners {
+            var scanner = ProcessScanner()
+            scanner.networkNamespace = ProcessScanner.currentNetworkNamespace()
+            let table = try scanner.scan()
+            // Root may still be refused a few (a container's init): not worth a line.
+            if table.deniedProcesses > 0, geteuid() != 0 {
+                Terminal.warning("sockets of \(table.deniedProcesses) processes of other users show no owner: that needs root")
+            }
+            owners = table
+        } else {
+            owners = nil
+        }
     }
 
     /// Sets what the lister asks the kernel for and filters on.
-    func configure(_ lister: inout ConnectionLister) {}
+    func configure(_ lister: inout ConnectionLister) {
+        let ownerFilter = options.ownerFilter
+        if let owners, !ownerFilter.isEmpty {
+            lister.accepts = { ownerFilter.matches(owners.owners(of: $0.inode)) }
+        }
+    }
 
     /// The columns of the table, or nil for the standard TCP table.
     var columns: [TableColumn]? {
         guard options.needsColumnTable else { return nil }
-        return StandardColumns.columns(showsProtocol: options.transports.count > 1)
+        var columns = StandardColumns.columns(showsProtocol: options.transports.count > 1)
+        if let owners { columns.append(OwnerColumns.column(owners)) }
+        return columns
     }
 
     /// Writes the members the options asked for into each JSON connection.
-    var jsonMembers: ((Connection, ByteWriter) -> Void)? { nil }
+    var jsonMembers: ((Connection, ByteWriter) -> Void)? {
+        guard let owners else { return nil }
+        return { connection, writer in
+            OwnerColumns.appendJSON(owners.owners(of: connection.inode), to: writer)
+        }
+    }
 
     /// Says, once, what the source used cannot fill.
     func report(source: SourceKind) {}

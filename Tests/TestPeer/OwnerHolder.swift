@@ -25,16 +25,21 @@ enum OwnerHolder {
         var children: [(String, pid_t)] = []
         defer { for (_, pid) in children { kill(pid, SIGTERM); waitpid(pid, nil, 0) } }
 
-        children.append(("hostile", try fork(control) {
+        children.append(("hostile", try fork(control) { _ in
             try nameSelf(hostileName)
             _ = try listener(Endpoint("127.0.0.1", 7300))
         }))
-        children.append(("nobody", try fork(control) {
+        children.append(("nobody", try fork(control) { status in
+            // A process that changed its uid is not dumpable, so not even its
+            // own user could read its /proc/PID/fd: exec afresh as nobody.
             guard setgid(nobodyID) == 0, setuid(nobodyID) == 0 else { throw PeerError.system("setuid nobody") }
-            _ = try listener(Endpoint("127.0.0.1", 7400))
+            guard dup2(control[0], 0) == 0, dup2(status, 1) == 1 else { throw PeerError.system("dup2") }
+            let argv: [UnsafeMutablePointer<CChar>?] = [strdup("tcpstates-testpeer"), strdup("listen"), strdup("7400"), nil]
+            execv("/proc/self/exe", argv)
+            throw PeerError.system("exec tcpstates-testpeer listen")
         }))
         let shared = try listener(Endpoint("127.0.0.1", 7100))
-        children.append(("sharer", try fork(control) {}))
+        children.append(("sharer", try fork(control) { _ in }))
 
         let client = try TCPSocket(family: .ipv4, label: "client of 7100")
         try client.setOption(level: SOL_SOCKET, name: SO_KEEPALIVE, value: 1, "SO_KEEPALIVE")
@@ -56,6 +61,17 @@ enum OwnerHolder {
         for (role, pid) in children { text += "PID \(role) \(pid)\n" }
         writeAll(1, text + "READY\n")
         TerminationSignals.waitForEOFOrSignal()
+    }
+
+    /// `tcpstates-testpeer listen PORT`: the nobody child after its exec.
+    /// Listens on 127.0.0.1:PORT, says R on stdout, holds it until stdin closes.
+    static func listenUntilEOF(port: String) throws {
+        guard let number = UInt16(port), number > 0 else { throw PeerError("listen wants a port, got \(port)") }
+        _ = try listener(Endpoint("127.0.0.1", number))
+        writeAll(1, "R")
+        close(1)
+        var byte: UInt8 = 0
+        while read(0, &byte, 1) != 0 && errno == EINTR {}
     }
 
     private static func listener(_ endpoint: Endpoint) throws -> TCPSocket {
@@ -95,7 +111,8 @@ enum OwnerHolder {
 
     /// Forks a child that runs `body`, reports back and then holds what it
     /// has (its own sockets and every one inherited) until `control` closes.
-    private static func fork(_ control: [Int32], _ body: () throws -> Void) throws -> pid_t {
+    /// `body` gets the descriptor to report on, for a child that execs.
+    private static func fork(_ control: [Int32], _ body: (Int32) throws -> Void) throws -> pid_t {
         var status: [Int32] = [-1, -1]
         guard makePipe(&status) else { throw PeerError.system("pipe") }
         let pid = Glibc.fork()
@@ -105,7 +122,7 @@ enum OwnerHolder {
             close(control[1])
             close(status[0])
             do {
-                try body()
+                try body(status[1])
             } catch {
                 writeAll(2, "tcpstates-testpeer: child: \(error)\n")
                 _exit(1)

@@ -20,6 +20,8 @@ do {
         try StateHolder.run()
     case "owners" where arguments.count == 1:
         try OwnerHolder.run()
+    case "listen" where arguments.count == 2:
+        try OwnerHolder.listenUntilEOF(port: arguments[1])
     case "hold":
         try ConnectionHolder.run(ConnectionHolder.Options(parsing: Array(arguments.dropFirst())))
     default:
