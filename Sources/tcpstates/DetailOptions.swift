@@ -19,11 +19,17 @@ struct DetailOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Sockets held by a process named NAME (repeatable; implies --processes).", valueName: "name"))
     var command: [String] = []
 
+    @Flag(name: [.customShort("o"), .long], help: "Show the armed timer (retransmit, keepalive, time_wait, persist), its time left and retransmissions.")
+    var timers = false
+
+    @Flag(name: [.customShort("i"), .long], help: "Show TCP internals: rtt, cwnd, ssthresh, retransmissions, bytes, delivery rate, idle times, congestion control.")
+    var info = false
+
     /// Whether owners are looked up.
     var wantsOwners: Bool { processes || !pid.isEmpty || !command.isEmpty }
 
     /// Whether the table needs more than the standard TCP columns.
-    var needsColumnTable: Bool { udp || wantsOwners }
+    var needsColumnTable: Bool { udp || wantsOwners || timers || info }
 
     func validate() throws {
         if let bad = pid.first(where: { $0 <= 0 }) { throw ValidationError("--pid wants a process id above 0, got \(bad)") }

@@ -30,6 +30,8 @@ struct ListingDetails {
 
     /// Sets what the lister asks the kernel for and filters on.
     func configure(_ lister: inout ConnectionLister) {
+        // idiag_ext bit n - 1 asks for attribute n: INET_DIAG_INFO (2), INET_DIAG_CONG (4).
+        if options.info { lister.extensions = 1 << 1 | 1 << 3 }
         let ownerFilter = options.ownerFilter
         if let owners, !ownerFilter.isEmpty {
             lister.accepts = { ownerFilter.matches(owners.owners(of: $0.inode)) }
@@ -40,18 +42,27 @@ struct ListingDetails {
     var columns: [TableColumn]? {
         guard options.needsColumnTable else { return nil }
         var columns = StandardColumns.columns(showsProtocol: options.transports.count > 1)
+        if options.timers { columns.append(TimerColumns.column) }
         if let owners { columns.append(OwnerColumns.column(owners)) }
+        if options.info { columns.append(InfoColumns.column) }
         return columns
     }
 
     /// Writes the members the options asked for into each JSON connection.
     var jsonMembers: ((Connection, ByteWriter) -> Void)? {
-        guard let owners else { return nil }
+        guard options.timers || options.info || owners != nil else { return nil }
+        let (timers, info, owners) = (options.timers, options.info, owners)
         return { connection, writer in
-            OwnerColumns.appendJSON(owners.owners(of: connection.inode), to: writer)
+            if let owners { OwnerColumns.appendJSON(owners.owners(of: connection.inode), to: writer) }
+            if timers { TimerColumns.appendJSON(connection.timer, to: writer) }
+            if info { InfoColumns.appendJSON(connection.tcpInfo, to: writer) }
         }
     }
 
     /// Says, once, what the source used cannot fill.
-    func report(source: SourceKind) {}
+    func report(source: SourceKind) {
+        if source == .proc, options.info {
+            Terminal.warning("/proc/net/tcp has no tcp_info: --info shows nothing (timers, uid and inode are there)")
+        }
+    }
 }

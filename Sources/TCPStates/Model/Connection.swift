@@ -13,6 +13,11 @@ public struct Connection: Hashable, Sendable {
     public var inode: UInt64
     /// TCP unless the socket came from a UDP listing.
     public var transport: TransportProtocol = .tcp
+    /// The timer armed on the socket, nil when none is.
+    public var timer: SocketTimer?
+    /// TCP internals, when they were asked for and the socket has them
+    /// (not TIME_WAIT or request sockets, not from /proc).
+    public var tcpInfo: TCPInfo?
 
     public init(
         kernelState: UInt8, local: Endpoint, remote: Endpoint,
