@@ -25,6 +25,11 @@ struct DetailOptions: ParsableArguments {
     @Flag(name: [.customShort("i"), .long], help: "Show TCP internals: rtt, cwnd, ssthresh, retransmissions, bytes, delivery rate, idle times, congestion control.")
     var info = false
 
+    @Option(name: .long, help: ArgumentHelp(
+        "List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net); needs root.",
+        valueName: "name|path"))
+    var netns: String?
+
     /// Whether owners are looked up.
     var wantsOwners: Bool { processes || !pid.isEmpty || !command.isEmpty }
 
@@ -34,6 +39,7 @@ struct DetailOptions: ParsableArguments {
     func validate() throws {
         if let bad = pid.first(where: { $0 <= 0 }) { throw ValidationError("--pid wants a process id above 0, got \(bad)") }
         if command.contains(where: \.isEmpty) { throw ValidationError("--command wants a process name") }
+        if netns == "" { throw ValidationError("--netns wants a namespace name or path") }
     }
 
     /// The `--pid` and `--command` filter.

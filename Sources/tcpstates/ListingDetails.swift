@@ -10,10 +10,13 @@ struct ListingDetails {
     private let options: DetailOptions
     private let owners: OwnerTable?
 
-    /// Applies the options to `filter` and, when owners are wanted, scans /proc.
+    /// Applies the options to `filter`, enters the namespace asked for and,
+    /// when owners are wanted, scans /proc for the processes in it.
     init(_ options: DetailOptions, filters: FilterOptions, filter: inout ConnectionFilter) throws {
         self.options = options
         options.apply(to: &filter, filters)
+        // First: the netlink socket, /proc/net and the owner scan all follow it.
+        if let netns = options.netns { try NetworkNamespace.enter(netns) }
         if options.wantsOwners {
             var scanner = ProcessScanner()
             scanner.networkNamespace = ProcessScanner.currentNetworkNamespace()
