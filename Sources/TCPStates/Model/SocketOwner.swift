@@ -18,28 +18,45 @@ public struct SocketOwner: Hashable, Sendable {
 }
 
 /// Socket inodes and the processes holding them, from one scan of /proc.
+///
+/// Kept compact for hosts with 100k sockets: each process once, each inode
+/// mapped to the index of its first owner; only shared sockets (after fork)
+/// need a list.
 public struct OwnerTable: Sendable {
-    private var owners: [UInt64: [SocketOwner]] = [:]
+    private var processes: [SocketOwner] = []
+    private var firstOwner: [UInt64: Int32] = [:]
+    private var otherOwners: [UInt64: [Int32]] = [:]
     /// Processes whose sockets could not be read (other users', without root).
     public var deniedProcesses = 0
 
     public init() {}
 
     /// The owners of the socket with `inode`, by pid; none for inode 0.
-    public func owners(of inode: UInt64) -> [SocketOwner] { owners[inode] ?? [] }
+    public func owners(of inode: UInt64) -> [SocketOwner] {
+        guard let first = firstOwner[inode] else { return [] }
+        guard let others = otherOwners[inode] else { return [processes[Int(first)]] }
+        return ([first] + others).map { processes[Int($0)] }.sorted { $0.pid < $1.pid }
+    }
 
-    /// Records that `owner` holds the socket with `inode` (once per process).
-    public mutating func add(_ owner: SocketOwner, inode: UInt64) {
+    /// Records a process; returns what `add(inode:process:)` takes.
+    public mutating func add(process owner: SocketOwner) -> Int32 {
+        processes.append(owner)
+        return Int32(processes.count - 1)
+    }
+
+    /// Records that process `index` holds the socket with `inode` (once however many descriptors).
+    public mutating func add(inode: UInt64, process index: Int32) {
         guard inode != 0 else { return }
-        var list = owners[inode] ?? []
-        guard !list.contains(where: { $0.pid == owner.pid }) else { return }
-        list.append(owner)
-        list.sort { $0.pid < $1.pid }
-        owners[inode] = list
+        guard let first = firstOwner[inode] else {
+            firstOwner[inode] = index
+            return
+        }
+        guard first != index, !(otherOwners[inode]?.contains(index) ?? false) else { return }
+        otherOwners[inode, default: []].append(index)
     }
 
     /// Number of sockets with at least one owner.
-    public var socketCount: Int { owners.count }
+    public var socketCount: Int { firstOwner.count }
 }
 
 /// Which owners a socket must have: `--pid` and `--command`. A socket passes

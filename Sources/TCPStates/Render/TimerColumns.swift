@@ -6,7 +6,7 @@ public enum TimerColumns {
         guard let timer = connection.timer else { return writer.append(UInt8(ascii: "-")) }
         writer.append(timer.name)
         writer.append(UInt8(ascii: ","))
-        appendDuration(milliseconds: timer.expiresMs, to: writer)
+        appendDuration(milliseconds: UInt64(timer.expiresMs), to: writer)
         writer.append(UInt8(ascii: ","))
         writer.append(decimal: UInt64(timer.retransmits))
     } }
@@ -31,7 +31,7 @@ public enum TimerColumns {
         writer.append("{\"kind\": \"")
         writer.append(timer.name)
         writer.append("\", \"expires_ms\": ")
-        writer.append(decimal: timer.expiresMs)
+        writer.append(decimal: UInt64(timer.expiresMs))
         writer.append(", \"retransmits\": ")
         writer.append(decimal: UInt64(timer.retransmits))
         writer.append(UInt8(ascii: "}"))

@@ -89,7 +89,7 @@ public enum InetDiagDecoder {
             sendQueue: word(at: 60),
             uid: word(at: 64),
             inode: UInt64(word(at: 68)))
-        connection.timer = SocketTimer(kernelKind: message[2], expiresMs: UInt64(word(at: 52)), retransmits: message[3])
+        connection.timer = SocketTimer(kernelKind: message[2], expiresMs: word(at: 52), retransmits: message[3])
         connection.tcpInfo = tcpInfo(attributes: UnsafeRawBufferPointer(rebasing: message[messageSize...]))
         return connection
     }

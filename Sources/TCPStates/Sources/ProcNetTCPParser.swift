@@ -32,9 +32,9 @@ public enum ProcNetTCPParser {
             kernelState: UInt8(stateNumber), local: localEndpoint, remote: remoteEndpoint,
             recvQueue: UInt32(recvQueue), sendQueue: UInt32(sendQueue), uid: UInt32(uidValue), inode: inodeValue)
         // tm->when is in clock ticks, USER_HZ = 100 on every Linux architecture.
+        let milliseconds = ticks >= UInt64(UInt32.max / 10) ? UInt32.max : UInt32(ticks * 10)
         connection.timer = SocketTimer(
-            kernelKind: UInt8(timerKind), expiresMs: ticks.multipliedReportingOverflow(by: 10).partialValue,
-            retransmits: UInt8(clamping: retransmitCount))
+            kernelKind: UInt8(timerKind), expiresMs: milliseconds, retransmits: UInt8(clamping: retransmitCount))
         return connection
     }
 

@@ -50,7 +50,8 @@ public struct ProcessScanner {
             var info = stat()
             let uid = fstat(pidFD, &info) == 0 ? UInt32(info.st_uid) : UInt32.max
             let owner = SocketOwner(pid: pid, command: command(pidFD: pidFD), uid: uid, user: users.name(of: uid))
-            for inode in inodes { table.add(owner, inode: inode) }
+            let index = table.add(process: owner)
+            for inode in inodes { table.add(inode: inode, process: index) }
         }
         return table
     }
