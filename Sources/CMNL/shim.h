@@ -13,8 +13,15 @@
 
 #include <libmnl/libmnl.h>
 
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/sched.h>
+
 // Function-like macros do not import into Swift.
 static inline size_t CMNL_nlmsg_hdrlen(void) { return MNL_NLMSG_HDRLEN; }
 static inline size_t CMNL_align(size_t len) { return MNL_ALIGN(len); }
+
+// setns(2) is behind _GNU_SOURCE in glibc's headers and syscall(2) is variadic.
+static inline int CMNL_setns_net(int fd) { return (int)syscall(SYS_setns, fd, CLONE_NEWNET); }
 
 #endif

@@ -19,6 +19,7 @@ struct TCPStatesCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Filters") var filters: FilterOptions
+    @OptionGroup(title: "Owners, internals, timers, UDP, namespaces") var details: DetailOptions
 
     @Flag(name: .long, help: "Write one JSON document instead of a table.")
     var json = false
@@ -88,7 +89,8 @@ struct TCPStatesCommand: ParsableCommand {
     }
 
     func run() throws {
-        let filter = try filters.makeFilter()
+        var filter = try filters.makeFilter()
+        let extras = try ListingDetails(details, filters: filters, filter: &filter)
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
         let format = try report.resolvedFormat(json: json)
         if report.summarizes {
@@ -98,6 +100,7 @@ struct TCPStatesCommand: ParsableCommand {
         var lister = ConnectionLister(filter: filter, kind: source)
         lister.procNetDirectory = procNetDirectory
         lister.notice = { Terminal.warning($0) }
+        extras.configure(&lister)
         var capture: CaptureFile?
         if let captureNetlinkPath {
             capture = try CaptureFile(path: captureNetlinkPath)
@@ -107,21 +110,26 @@ struct TCPStatesCommand: ParsableCommand {
 
         if format == .json, sort == nil {
             var renderer = JSONRenderer(writer: writer)
+            renderer.extraMembers = extras.jsonMembers
             let used = try lister.list(into: &renderer)
-            _ = used
+            extras.report(source: used)
             try renderer.finish()
             try writer.flush()
             return
         }
         var collector = ConnectionCollector()
         let used = try lister.list(into: &collector)
+        extras.report(source: used)
         var connections = collector.connections
         sort?.sort(&connections)
         if format == .json {
             var renderer = JSONRenderer(writer: writer)
+            renderer.extraMembers = extras.jsonMembers
             try renderer.begin(source: used)
             for connection in connections { try renderer.add(connection) }
             try renderer.finish()
+        } else if let columns = extras.columns {
+            try ColumnTable(columns: columns, showsHeader: !noHeader).render(connections, to: writer)
         } else {
             try TableRenderer(showsHeader: !noHeader).render(connections, to: writer)
         }

@@ -95,8 +95,13 @@ extension RealSockets {
 /// not reachable for nobody.
 enum UnprivilegedCopy {
     static func path(of binary: String, namespace: PeerNamespace) throws -> String {
-        let probe = try namespace.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                                       "test", "-x", binary])
+        try path(of: binary) { try namespace.run($0) }
+    }
+
+    /// `run` runs a command where the copy will be used.
+    static func path(of binary: String, run: ([String]) throws -> CommandResult) throws -> String {
+        let probe = try run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                             "test", "-x", binary])
         if probe.termination == .exited(0) { return binary }
         var template = Array("/tmp/tcpstates-nobody-XXXXXX".utf8CString)
         guard let directory = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) })

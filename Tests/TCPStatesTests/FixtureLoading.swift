@@ -14,7 +14,7 @@ enum Fixture {
     }
 
     /// Decodes a capture of several dumps: each ends at its NLMSG_DONE.
-    static func decodeNetlink(_ name: String) throws -> [Connection] {
+    static func decodeNetlink(_ name: String, transport: TransportProtocol = .tcp) throws -> [Connection] {
         let stream = try bytes(name)
         var connections: [Connection] = []
         var offset = 0
@@ -31,7 +31,7 @@ enum Fixture {
                 let dump = UnsafeRawBufferPointer(rebasing: raw[offset..<min(end, raw.count)])
                 // The decoder reads aligned headers: copy into fresh (aligned) storage.
                 let progress = try Array(dump).withUnsafeBytes { aligned in
-                    try InetDiagDecoder.decode(aligned) { connections.append($0) }
+                    try InetDiagDecoder.decode(aligned, transport: transport) { connections.append($0) }
                 }
                 precondition(progress == .done, "capture \(name) has a dump without NLMSG_DONE")
                 offset = end

@@ -3,10 +3,12 @@ import Glibc
 // tcpstates-testpeer: real sockets for the integration tests and benchmarks.
 //   states                          every TCP diagram state on loopback (run in a fresh netns)
 //   hold --connections N --port P   N established loopback connections on port P
+//   owners                          sockets with known owners, UDP, timers (run in a fresh netns)
 
 let usage = """
     usage: tcpstates-testpeer states
            tcpstates-testpeer hold --connections N --port P
+           tcpstates-testpeer owners
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -16,6 +18,10 @@ do {
     switch arguments.first {
     case "states" where arguments.count == 1:
         try StateHolder.run()
+    case "owners" where arguments.count == 1:
+        try OwnerHolder.run()
+    case "listen" where arguments.count == 2:
+        try OwnerHolder.listenUntilEOF(port: arguments[1])
     case "hold":
         try ConnectionHolder.run(ConnectionHolder.Options(parsing: Array(arguments.dropFirst())))
     default:

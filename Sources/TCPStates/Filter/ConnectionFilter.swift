@@ -14,13 +14,20 @@ public struct ConnectionFilter: Sendable {
     public var remoteAddresses: [AddressPrefix] = []
     /// Local or remote address.
     public var addresses: [AddressPrefix] = []
+    /// Which protocols to list: TCP unless asked otherwise.
+    public var transports: Set<TransportProtocol> = [.tcp]
+    /// The states UDP sockets must be in (UNCONN is CLOSED); nil lists every
+    /// UDP socket, since the default TCP states leave CLOSED out.
+    public var udpStates: StateSet?
 
     public init() {}
 
     /// True when the connection passes every filter.
     public func matches(_ c: Connection) -> Bool {
-        guard families.contains(c.family) else { return false }
-        if let state = c.state {
+        guard families.contains(c.family), transports.contains(c.transport) else { return false }
+        if c.transport == .udp {
+            if let udpStates, !(c.state.map(udpStates.contains) ?? false) { return false }
+        } else if let state = c.state {
             guard states.contains(state) else { return false }
         } else if !includesUnknownStates {
             return false
@@ -56,6 +63,12 @@ public struct ConnectionFilter: Sendable {
         // A FIN_WAIT2 timewait socket is found under TIME_WAIT and reported as 5.
         if states.contains(.finWait2) { mask |= 1 << 6 }
         return mask
+    }
+
+    /// The idiag_states mask for a UDP dump: connected (1) and unconnected (7).
+    public var udpKernelStateMask: UInt32 {
+        guard let udpStates else { return 1 << 1 | 1 << 7 }
+        return (udpStates.contains(.established) ? 1 << 1 : 0) | (udpStates.contains(.closed) ? 1 << 7 : 0)
     }
 
     /// Whether the kernel must walk its bind table (TCP_BOUND_INACTIVE),

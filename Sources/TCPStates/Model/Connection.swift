@@ -1,4 +1,4 @@
-/// One TCP socket as the kernel reports it.
+/// One TCP (or UDP) socket as the kernel reports it.
 public struct Connection: Hashable, Sendable {
     /// The state number the kernel reported (include/net/tcp_states.h).
     public var kernelState: UInt8
@@ -11,6 +11,19 @@ public struct Connection: Hashable, Sendable {
     public var uid: UInt32
     /// The socket's inode: 0 for sockets no process owns (TIME_WAIT, request sockets).
     public var inode: UInt64
+    /// TCP unless the socket came from a UDP listing.
+    public var transport: TransportProtocol = .tcp
+    /// The timer armed on the socket, nil when none is.
+    public var timer: SocketTimer?
+    /// TCP internals, when they were asked for and the socket has them
+    /// (not TIME_WAIT or request sockets, not from /proc).
+    public var tcpInfo: TCPInfo? {
+        get { tcpInfoStorage.first }
+        set { tcpInfoStorage = newValue.map { [$0] } ?? [] }
+    }
+    /// An array keeps the rare tcp_info out of line: 8 bytes a connection
+    /// instead of 72, which counts at 100k sockets.
+    private var tcpInfoStorage: [TCPInfo] = []
 
     public init(
         kernelState: UInt8, local: Endpoint, remote: Endpoint,

@@ -4,6 +4,8 @@
 public struct JSONRenderer: ConnectionSink {
     private let writer: ByteWriter
     private var count = 0
+    /// Appends `, "key": value` members after the standard ones (owners, timer, tcp_info).
+    public var extraMembers: ((Connection, ByteWriter) -> Void)?
 
     public init(writer: ByteWriter) { self.writer = writer }
 
@@ -16,10 +18,12 @@ public struct JSONRenderer: ConnectionSink {
     public mutating func add(_ c: Connection) throws {
         writer.append(count == 0 ? "\n" : ",\n")
         count += 1
-        writer.append("{\"family\": \"")
+        writer.append("{\"protocol\": \"")
+        writer.append(c.transport.rawValue)
+        writer.append("\", \"family\": \"")
         writer.append(c.family.name)
         writer.append("\", \"state\": \"")
-        if let state = c.state { writer.append(state.name) } else { writer.append(stateName(kernel: c.kernelState)) }
+        writer.append(c.stateText)
         writer.append("\", \"kernel_state\": ")
         writer.append(decimal: UInt64(c.kernelState))
         writer.append(", \"local\": ")
@@ -34,6 +38,7 @@ public struct JSONRenderer: ConnectionSink {
         writer.append(decimal: UInt64(c.uid))
         writer.append(", \"inode\": ")
         writer.append(decimal: c.inode)
+        extraMembers?(c, writer)
         writer.append(UInt8(ascii: "}"))
         try writer.flushIfFull()
     }

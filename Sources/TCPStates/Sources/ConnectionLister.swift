@@ -27,6 +27,10 @@ public struct ConnectionLister {
     public var netlinkCapture: ((UnsafeRawBufferPointer) -> Void)?
     /// Told, one line each, about a fallback and skipped /proc lines.
     public var notice: (String) -> Void = { _ in }
+    /// idiag_ext of TCP dumps: which attributes (tcp_info, congestion) to ask for.
+    public var extensions: UInt8 = 0
+    /// A last test after `filter`, for what needs more than the socket (its owners).
+    public var accepts: ((Connection) -> Bool)?
 
     public init(filter: ConnectionFilter, kind: SourceKind) {
         self.filter = filter
@@ -67,21 +71,25 @@ public struct ConnectionLister {
         // can still fall back to /proc without anything written twice.
         var begun = false
         func deliver(_ connection: Connection) throws {
-            guard filter.matches(connection) else { return }
+            guard filter.matches(connection), accepts?(connection) ?? true else { return }
             if !begun {
                 try sink.begin(source: .netlink)
                 begun = true
             }
             try sink.add(connection)
         }
-        for family in filter.familiesToDump {
+        for (transport, family) in dumps {
+            let states = transport == .tcp ? mask : filter.udpKernelStateMask
+            let ext = transport == .tcp ? extensions : 0
             do {
                 do {
-                    try netlink.dump(family: family, stateMask: mask, bytecode: bytecode, capture: netlinkCapture, deliver)
+                    try netlink.dump(family: family, stateMask: states, bytecode: bytecode, transport: transport,
+                                     extensions: ext, capture: netlinkCapture, deliver)
                 } catch let error as SourceError where error.errno == EINVAL && bytecode != nil && !begun {
                     // A kernel that rejects the program: filter in user space alone.
                     bytecode = nil
-                    try netlink.dump(family: family, stateMask: mask, bytecode: nil, capture: netlinkCapture, deliver)
+                    try netlink.dump(family: family, stateMask: states, bytecode: nil, transport: transport,
+                                     extensions: ext, capture: netlinkCapture, deliver)
                 }
             } catch let error as SourceError where fallBack && !begun {
                 notice("netlink sock_diag failed (\(error.message)); reading /proc/net/tcp instead")
@@ -95,17 +103,26 @@ public struct ConnectionLister {
 
     private func listFromProc(into sink: inout some ConnectionSink) throws {
         try sink.begin(source: .proc)
-        for family in filter.familiesToDump {
-            let path = procNetDirectory + (family == .ipv4 ? "/tcp" : "/tcp6")
+        for (transport, family) in dumps {
+            let path = procNetDirectory + "/" + transport.rawValue + (family == .ipv4 ? "" : "6")
             do {
                 try ProcNetFile.read(path: path, family: family, malformed: { bad in
                     notice("skipped malformed line \(bad.line) of \(bad.path) (\(bad.reason))")
-                }) { connection in
-                    if filter.matches(connection) { try sink.add(connection) }
+                }) { parsed in
+                    var connection = parsed
+                    connection.transport = transport
+                    if filter.matches(connection), accepts?(connection) ?? true { try sink.add(connection) }
                 }
             } catch let error as SourceError where error.errno == ENOENT && family == .ipv6 {
                 continue  // a kernel without IPv6 has no tcp6
             }
+        }
+    }
+
+    /// Each protocol and family to read, TCP first.
+    private var dumps: [(TransportProtocol, AddressFamily)] {
+        TransportProtocol.allCases.filter(filter.transports.contains).flatMap { transport in
+            filter.familiesToDump.map { (transport, $0) }
         }
     }
 }

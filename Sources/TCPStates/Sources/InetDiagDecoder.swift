@@ -21,9 +21,11 @@ public enum InetDiagDecoder {
     /// Size of struct inet_diag_msg.
     static let messageSize = 72
 
-    /// Decodes every message of one received buffer, calling `body` for each socket.
+    /// Decodes every message of one received buffer, calling `body` for each
+    /// socket; the messages do not say which protocol was dumped: `transport` does.
     public static func decode(
-        _ buffer: UnsafeRawBufferPointer, _ body: (Connection) throws -> Void
+        _ buffer: UnsafeRawBufferPointer, transport: TransportProtocol = .tcp,
+        _ body: (Connection) throws -> Void
     ) throws -> Progress {
         guard let base = buffer.baseAddress else { return .more }
         var remaining = Int32(buffer.count)
@@ -44,7 +46,9 @@ public enum InetDiagDecoder {
                 let code = payload.loadUnaligned(as: Int32.self)
                 if code != 0 { throw InetDiagReplyError.kernel(errno: -code) }
             case Int32(SOCK_DIAG_BY_FAMILY):
-                try body(try connection(from: payload))
+                var socket = try connection(from: payload)
+                socket.transport = transport
+                try body(socket)
             default:
                 break  // NLMSG_NOOP and anything new: nothing to list.
             }
@@ -77,7 +81,7 @@ public enum InetDiagDecoder {
             UInt16(bigEndian: message.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
         }
         func word(at offset: Int) -> UInt32 { message.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
-        return Connection(
+        var connection = Connection(
             kernelState: message[1],
             local: Endpoint(address: address(at: 8), port: port(at: 4)),
             remote: Endpoint(address: address(at: 24), port: port(at: 6)),
@@ -85,5 +89,34 @@ public enum InetDiagDecoder {
             sendQueue: word(at: 60),
             uid: word(at: 64),
             inode: UInt64(word(at: 68)))
+        connection.timer = SocketTimer(kernelKind: message[2], expiresMs: word(at: 52), retransmits: message[3])
+        connection.tcpInfo = tcpInfo(attributes: UnsafeRawBufferPointer(rebasing: message[messageSize...]))
+        return connection
+    }
+
+    // include/uapi/linux/inet_diag.h
+    static let infoAttribute: UInt16 = 2        // INET_DIAG_INFO
+    static let congestionAttribute: UInt16 = 4  // INET_DIAG_CONG
+
+    /// The tcp_info and congestion algorithm among the attributes after
+    /// inet_diag_msg, nil without INET_DIAG_INFO. A truncated attribute ends the walk.
+    static func tcpInfo(attributes: UnsafeRawBufferPointer) -> TCPInfo? {
+        var info: TCPInfo?
+        var congestion: [UInt8]?
+        var offset = 0
+        while offset + 4 <= attributes.count {
+            let length = Int(attributes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            let type = attributes.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & 0x3FFF
+            guard length >= 4, offset + length <= attributes.count else { break }
+            let payload = UnsafeRawBufferPointer(rebasing: attributes[(offset + 4)..<(offset + length)])
+            if type == infoAttribute {
+                info = TCPInfo(kernel: payload)
+            } else if type == congestionAttribute {
+                congestion = Array(payload.prefix { $0 != 0 })
+            }
+            offset += (length + 3) & ~3
+        }
+        info?.congestion = congestion
+        return info
     }
 }

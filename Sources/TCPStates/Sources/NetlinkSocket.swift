@@ -30,12 +30,14 @@ public final class NetlinkSocket {
     /// `capture`, when given, receives every raw reply buffer as read.
     public func dump(
         family: AddressFamily, stateMask: UInt32, bytecode: [UInt8]?,
+        transport: TransportProtocol = .tcp, extensions: UInt8 = 0,
         capture: ((UnsafeRawBufferPointer) -> Void)? = nil,
         _ body: (Connection) throws -> Void
     ) throws {
         sequence &+= 1
         let request = InetDiagRequest.dump(
-            family: family, stateMask: stateMask, bytecode: bytecode, sequence: sequence)
+            family: family, stateMask: stateMask, bytecode: bytecode, sequence: sequence,
+            transport: transport, extensions: extensions)
         let sent = request.withUnsafeBytes { mnl_socket_sendto(socket, $0.baseAddress, $0.count) }
         guard sent >= 0 else { throw SourceError.system("netlink sock_diag request failed", errno) }
         let capacity = receiveBuffer.count
@@ -52,7 +54,7 @@ public final class NetlinkSocket {
                 capture?(reply)
                 if received == 0 { return .done }
                 do {
-                    return try InetDiagDecoder.decode(reply, body)
+                    return try InetDiagDecoder.decode(reply, transport: transport, body)
                 } catch let error as InetDiagReplyError {
                     switch error {
                     case .kernel(let code):

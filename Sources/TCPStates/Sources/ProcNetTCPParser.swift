@@ -13,7 +13,7 @@ public enum ProcNetTCPParser {
         if slot.elementsEqual("sl".utf8) { return nil }
         guard slot.last == UInt8(ascii: ":") else { throw ProcNetLineError("no slot number") }
         guard let local = fields.next(), let remote = fields.next(), let state = fields.next(),
-              let queues = fields.next(), fields.next() != nil, fields.next() != nil,
+              let queues = fields.next(), let timer = fields.next(), let retransmits = fields.next(),
               let uid = fields.next(), fields.next() != nil, let inode = fields.next()
         else { throw ProcNetLineError("too few fields") }
         let wordCount = family == .ipv4 ? 1 : 4
@@ -25,9 +25,17 @@ public enum ProcNetTCPParser {
               let uidValue = decimal(uid), let inodeValue = decimal(inode),
               uidValue <= UInt64(UInt32.max), sendQueue <= UInt64(UInt32.max), recvQueue <= UInt64(UInt32.max)
         else { throw ProcNetLineError("bad number") }
-        return Connection(
+        guard let timerPair = split(timer, at: ":"), let timerKind = hex(timerPair.0), let ticks = hex(timerPair.1),
+              let retransmitCount = hex(retransmits), timerKind <= 0xFF
+        else { throw ProcNetLineError("bad timer") }
+        var connection = Connection(
             kernelState: UInt8(stateNumber), local: localEndpoint, remote: remoteEndpoint,
             recvQueue: UInt32(recvQueue), sendQueue: UInt32(sendQueue), uid: UInt32(uidValue), inode: inodeValue)
+        // tm->when is in clock ticks, USER_HZ = 100 on every Linux architecture.
+        let milliseconds = ticks >= UInt64(UInt32.max / 10) ? UInt32.max : UInt32(ticks * 10)
+        connection.timer = SocketTimer(
+            kernelKind: UInt8(timerKind), expiresMs: milliseconds, retransmits: UInt8(clamping: retransmitCount))
+        return connection
     }
 
     /// `0100007F:1F90` or 32 hex digits `:` port.
