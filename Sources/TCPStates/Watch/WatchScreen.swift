@@ -1,0 +1,120 @@
+/// One line of the watch screen: text that fits the width, and its style.
+public struct ScreenLine: Equatable, Sendable {
+    public enum Style: Sendable, Equatable {
+        case plain, title, heading, new, changed, gone, dim
+    }
+
+    public var text: String
+    public var style: Style
+
+    public init(_ text: String, _ style: Style = .plain) {
+        self.text = text
+        self.style = style
+    }
+}
+
+/// Lays the watch screen out for a window of `width` x `height` cells:
+/// title, counts per state, the table of sockets with their AGE, and a pane
+/// of the latest transitions. Pure: lines in, no terminal involved.
+public struct WatchScreen {
+    public var width: Int
+    public var height: Int
+    /// What is watched (source, interval, filters), shown after the clock; printable ASCII.
+    public var title: String
+    public var order: ConnectionOrder = .state
+    /// Offset of the local time zone, for the clock and the transition times.
+    public var utcOffsetSeconds = 0
+    public var paused = false
+    /// Most transitions the pane shows.
+    public var maxTransitionRows = 8
+
+    public init(width: Int, height: Int, title: String) {
+        self.width = width
+        self.height = height
+        self.title = title
+    }
+
+    public func lines(_ tracker: SocketTracker, at now: WatchInstant) -> [ScreenLine] {
+        guard width > 0, height > 0 else { return [] }
+        let clock = CalendarTime(milliseconds: now.wallMilliseconds, utcOffsetSeconds: utcOffsetSeconds).clockText
+        let keys = paused ? "[paused: space resumes, q quits]" : "(space pauses, q quits)"
+        var lines = [ScreenLine("\(clock)  \(title)  \(keys)", .title),
+                     ScreenLine(StateCounts(tracker.entries.values.lazy.map(\.connection)).text)]
+        let rows = tableRows(tracker, at: now)
+        var paneRows = min(tracker.transitions.count, maxTransitionRows, max(0, (height - 4) / 3))
+        var tableSpace = height - lines.count - 1 - (paneRows > 0 ? paneRows + 1 : 0)
+        if tableSpace < 1 {
+            paneRows = 0
+            tableSpace = height - lines.count - 1
+        }
+        if tableSpace >= 1 {
+            let shown = rows.count > tableSpace ? tableSpace - 1 : rows.count
+            lines += TableLayout(rows: Array(rows.prefix(shown))).lines
+            if shown < rows.count { lines.append(ScreenLine("... and \(rows.count - shown) more", .dim)) }
+        }
+        if paneRows > 0 {
+            lines.append(ScreenLine("TRANSITIONS", .heading))
+            lines += TransitionLayout(events: tracker.transitions.suffix(paneRows), utcOffsetSeconds: utcOffsetSeconds).lines
+        }
+        return lines.prefix(height).map { ScreenLine(String($0.text.utf8.prefix(width)) ?? "", $0.style) }
+    }
+
+    /// Present and just-gone sockets in the chosen order.
+    private func tableRows(_ tracker: SocketTracker, at now: WatchInstant) -> [TableLayout.Row] {
+        var rows: [TableLayout.Row] = []
+        rows.reserveCapacity(tracker.entries.count + tracker.gone.count)
+        for entry in tracker.entries.values {
+            let c = entry.connection
+            let mark = tracker.mark(of: entry)
+            var state = stateName(kernel: c.kernelState)
+            if mark == .changed, let previous = entry.previousKernelState {
+                state = stateName(kernel: previous) + " -> " + state
+            }
+            rows.append(TableLayout.Row(
+                connection: c, state: state,
+                age: DurationText.format(milliseconds: entry.age(at: now), isLowerBound: !entry.enteredAtIsKnown),
+                style: mark == .new ? .new : mark == .changed ? .changed : .plain))
+        }
+        for event in tracker.gone {
+            let previous = event.previousKernelState.map { stateName(kernel: $0) + " -> " } ?? ""
+            rows.append(TableLayout.Row(
+                connection: event.connection, state: previous + TCPState.closed.name,
+                age: event.previousStateMilliseconds.map { DurationText.format(milliseconds: $0) } ?? "",
+                style: .gone))
+        }
+        rows.sort { order.areInIncreasingOrder($0.connection, $1.connection) }
+        return rows
+    }
+}
+
+/// `12 sockets  LISTEN 2  ESTABLISHED 8  TIME_WAIT 2`, in diagram order.
+struct StateCounts {
+    private var counts = [Int](repeating: 0, count: TCPState.allCases.count)
+    private var unknown: [UInt8: Int] = [:]
+    private var total = 0
+
+    init(_ connections: some Sequence<Connection>) {
+        for c in connections {
+            total += 1
+            if let state = c.state { counts[Int(state.rawValue)] += 1 } else { unknown[c.kernelState, default: 0] += 1 }
+        }
+    }
+
+    var text: String {
+        var parts = ["\(total) socket\(total == 1 ? "" : "s")"]
+        for state in TCPState.allCases where counts[Int(state.rawValue)] > 0 {
+            parts.append("\(state.name) \(counts[Int(state.rawValue)])")
+        }
+        for (number, count) in unknown.sorted(by: { $0.key < $1.key }) {
+            parts.append("\(stateName(kernel: number)) \(count)")
+        }
+        return parts.joined(separator: "  ")
+    }
+}
+
+/// Endpoint text as the table prints it.
+func endpointText(_ endpoint: Endpoint) -> String {
+    let writer = ByteWriter(threshold: .max) { _ in }
+    writer.append(endpoint: endpoint)
+    return String(decoding: writer.bytes, as: UTF8.self)
+}
