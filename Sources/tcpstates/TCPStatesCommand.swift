@@ -32,6 +32,8 @@ struct TCPStatesCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Where to read sockets: auto (netlink, else /proc), netlink or proc.", valueName: "source"))
     var source: SourceKind = .auto
 
+    @OptionGroup(title: "Watch") var watchOptions: WatchOptions
+
     @Option(name: .customLong("proc-net"), help: .hidden)
     var procNetDirectory: String = "/proc/net"
 
@@ -82,10 +84,12 @@ struct TCPStatesCommand: ParsableCommand {
 
     func validate() throws {
         _ = try filters.makeFilter()
+        try watchOptions.check(noHeader: noHeader, capturing: captureNetlinkPath != nil)
     }
 
     func run() throws {
         let filter = try filters.makeFilter()
+        if watchOptions.watch { return try WatchMode(command: self, filter: filter).run() }
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
         var lister = ConnectionLister(filter: filter, kind: source)
         lister.procNetDirectory = procNetDirectory

@@ -1,0 +1,122 @@
+import TCPStates
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The live screen: redraws after each refresh, destroy event, key and
+/// resize; `space` pauses the display (tracking goes on), `q` or Ctrl-C quits.
+final class ScreenWatch {
+    enum Ending {
+        case quit
+        /// SIGTERM or SIGHUP: re-raised once the terminal is restored.
+        case signal(Int32)
+    }
+
+    private let session: WatchSession
+    private let intervalMilliseconds: Int64
+    private let tty = TTY()
+    private let signals: SignalPipe
+    private var screen: WatchScreen
+    private let painter = ScreenPainter(usesColor: TTY.usesColor)
+    private let writer = ByteWriter(threshold: .max) { try Terminal.writeStandardOutput($0) }
+    private let readsKeys = TTY.isTerminal(0)
+
+    init(session: WatchSession, intervalMilliseconds: Int64, order: ConnectionOrder, filterSummary: String) throws {
+        self.session = session
+        self.intervalMilliseconds = intervalMilliseconds
+        signals = try SignalPipe([SIGWINCH, SIGINT, SIGTERM, SIGHUP])
+        let size = tty.size
+        screen = WatchScreen(width: size.width, height: size.height, title: "")
+        screen.order = order
+        screen.utcOffsetSeconds = WatchClock.utcOffsetSeconds
+        titleSummary = filterSummary
+    }
+
+    private let titleSummary: String
+
+    /// Puts the terminal back as it was; safe to call more than once.
+    func restore() {
+        tty.restore()
+        signals.close()
+    }
+
+    func run() throws -> Ending {
+        // The first poll before the screen: if it fails, the error is printed on the normal screen.
+        _ = try session.refresh(at: WatchClock.now)
+        var nextRefresh = WatchClock.now.monotonicMilliseconds + intervalMilliseconds
+        try tty.enter()
+        try draw()
+        var fds = [pollfd(fd: signals.readEnd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: readsKeys ? 0 : -1, events: Int16(POLLIN), revents: 0)]
+        if let destroy = session.destroyFileDescriptor {
+            fds.append(pollfd(fd: destroy, events: Int16(POLLIN), revents: 0))
+        }
+        while true {
+            let ready = poll(&fds, nfds_t(fds.count), WatchClock.pollTimeout(until: nextRefresh, from: WatchClock.now))
+            if ready < 0 && errno != EINTR {
+                throw RuntimeError(message: "poll failed: \(String(cString: strerror(errno)))")
+            }
+            var redraw = false
+            if fds[0].revents != 0 {
+                for number in signals.take() {
+                    switch number {
+                    case SIGWINCH: redraw = true
+                    case SIGINT: return .quit
+                    default: return .signal(number)
+                    }
+                }
+            }
+            if fds[1].revents != 0 {
+                switch readKeys() {
+                case .quit: return .quit
+                case .togglePause:
+                    screen.paused.toggle()
+                    redraw = true
+                case .none: break
+                case .endOfInput: fds[1].fd = -1  // poll ignores negative descriptors
+                }
+            }
+            if fds.count > 2, fds[2].revents != 0 {
+                redraw = try !session.readDestroyed(at: WatchClock.now).isEmpty || redraw
+            }
+            if WatchClock.now.monotonicMilliseconds >= nextRefresh {
+                _ = try session.refresh(at: WatchClock.now)
+                nextRefresh = nextRefreshTime(after: nextRefresh, now: WatchClock.now, interval: intervalMilliseconds)
+                redraw = redraw || !screen.paused
+            }
+            if redraw { try draw() }
+        }
+    }
+
+    private enum KeyAction { case none, quit, togglePause, endOfInput }
+
+    private func readKeys() -> KeyAction {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        let count = bytes.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if count == 0 { return .endOfInput }
+        var action = KeyAction.none
+        for byte in bytes.prefix(max(0, count)) {
+            switch byte {
+            case UInt8(ascii: "q"), UInt8(ascii: "Q"), 0x03: return .quit   // 0x03: Ctrl-C, ISIG is off
+            case UInt8(ascii: " "): action = action == .togglePause ? .none : .togglePause
+            default: break
+            }
+        }
+        return action
+    }
+
+    /// Lays the screen out for the current window size and writes it in one write(2).
+    private func draw() throws {
+        let size = tty.size
+        screen.width = size.width
+        screen.height = size.height
+        screen.title = "tcpstates --watch  \(session.source.rawValue)  every \(intervalText)"
+            + (titleSummary.isEmpty ? "" : "  \(titleSummary)")
+        painter.paint(screen.lines(session.tracker, at: WatchClock.now), into: writer)
+        try writer.flush()
+    }
+
+    private var intervalText: String {
+        intervalMilliseconds % 1000 == 0 ? "\(intervalMilliseconds / 1000)s" : "\(Double(intervalMilliseconds) / 1000)s"
+    }
+}
