@@ -99,7 +99,7 @@ public struct SocketTracker: ConnectionSink {
         } else if let entry = entries.removeValue(forKey: key) {
             close(entry.connection, previous: entry)
             recentlyClosed[key] = time.monotonicMilliseconds
-        } else if recentlyClosed[key] == nil {
+        } else if recentlyClosed[key].map({ time.monotonicMilliseconds - $0 >= closeMemoryMilliseconds }) ?? true {
             // Opened and closed between two refreshes: no poll saw it.
             close(destroyed, previous: nil)
             recentlyClosed[key] = time.monotonicMilliseconds
@@ -119,7 +119,7 @@ public struct SocketTracker: ConnectionSink {
             entries[key] = Entry(
                 connection: connection, enteredAt: now.monotonicMilliseconds, enteredAtIsKnown: !atStart,
                 previousKernelState: nil, mark: atStart ? .none : .new,
-                markedUntilRefresh: atStart ? 0 : refreshCount + markedRefreshes, seenInRefresh: refresh)
+                markedUntilRefresh: atStart ? 0 : refreshCount + 1 + markedRefreshes, seenInRefresh: refresh)
             record(WatchEvent(kind: atStart ? .present : .open, time: now, connection: connection))
             return
         }
@@ -132,7 +132,8 @@ public struct SocketTracker: ConnectionSink {
         entries.values[index].enteredAt = now.monotonicMilliseconds
         entries.values[index].enteredAtIsKnown = true
         entries.values[index].mark = old.mark == .new && mark(of: old) == .new ? .new : .changed
-        entries.values[index].markedUntilRefresh = refreshCount + markedRefreshes
+        // Counted from the refresh being taken: the mark is drawn `markedRefreshes` times.
+        entries.values[index].markedUntilRefresh = refreshCount + 1 + markedRefreshes
         record(WatchEvent(
             kind: .change, time: now, connection: connection,
             previousKernelState: old.connection.kernelState,
