@@ -3,10 +3,12 @@ import Glibc
 // tcpstates-testpeer: real sockets for the integration tests and benchmarks.
 //   states                          every TCP diagram state on loopback (run in a fresh netns)
 //   hold --connections N --port P   N established loopback connections on port P
+//   lifecycle --port P              connections opened and closed on command (stdin)
 
 let usage = """
     usage: tcpstates-testpeer states
            tcpstates-testpeer hold --connections N --port P
+           tcpstates-testpeer lifecycle --port P
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -18,6 +20,8 @@ do {
         try StateHolder.run()
     case "hold":
         try ConnectionHolder.run(ConnectionHolder.Options(parsing: Array(arguments.dropFirst())))
+    case "lifecycle":
+        try Lifecycle.run(arguments: Array(arguments.dropFirst()))
     default:
         writeAll(2, usage + "\n")
         exit(64)
