@@ -7,8 +7,8 @@ DESTDIR ?=
 ARGS    ?=
 
 # libmnl-dev and pkg-config to build; the rest for the integration tests
-# (ip, ss, nft, strace, setpriv) and benchmarks.
-APT_PACKAGES = libmnl-dev pkg-config iproute2 nftables strace util-linux
+# (ip, ss, nft, strace, setpriv, tmux) and benchmarks.
+APT_PACKAGES = libmnl-dev pkg-config iproute2 nftables strace util-linux tmux
 
 .PHONY: deps build debug run test install uninstall clean
 

@@ -7,8 +7,6 @@ import Glibc
 /// A private namespace `tcpst-w-<pid>-<n>` holding `tcpstates-testpeer
 /// lifecycle`: a listener and connections opened and closed on command.
 final class LifecycleNamespace {
-    nonisolated(unsafe) private static var count = 0
-
     let name: String
     let port: UInt16
     let tcpstates: String
@@ -17,8 +15,8 @@ final class LifecycleNamespace {
     init(port: UInt16) throws {
         tcpstates = try TestEnvironment.binary("tcpstates")
         let peerBinary = try TestEnvironment.binary("tcpstates-testpeer")
-        Self.count += 1
-        name = "tcpst-w-\(getpid())-\(Self.count)"
+        // Parameterised tests run side by side: each namespace needs a name of its own.
+        name = "tcpst-w-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         self.port = port
         _ = try? Subprocess.run(["ip", "netns", "del", name])
         let add = try Subprocess.run(["ip", "netns", "add", name])

@@ -131,7 +131,7 @@ public struct SocketTracker: ConnectionSink {
         entries.values[index].previousKernelState = old.connection.kernelState
         entries.values[index].enteredAt = now.monotonicMilliseconds
         entries.values[index].enteredAtIsKnown = true
-        entries.values[index].mark = old.mark == .new && mark(of: old) == .new ? .new : .changed
+        entries.values[index].mark = .changed
         // Counted from the refresh being taken: the mark is drawn `markedRefreshes` times.
         entries.values[index].markedUntilRefresh = refreshCount + 1 + markedRefreshes
         record(WatchEvent(
