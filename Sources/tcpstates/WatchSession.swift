@@ -43,9 +43,12 @@ final class WatchSession {
         self.destroyListener = destroyListener
         self.lookupSocket = lookupSocket
         if destroyListener == nil {
-            report("no sock_diag destroy events (\(why)): polling only, sockets that open and close between refreshes are missed")
+            pollingOnlyNotice = "no sock_diag destroy events (\(why)): polling only, sockets that open and close between refreshes are missed"
         }
     }
+
+    /// Said after the first poll: if that poll fails, its error is the one line printed.
+    private var pollingOnlyNotice: String?
 
     /// One poll of the sockets; returns its events.
     func refresh(at now: WatchInstant) throws -> [WatchEvent] {
@@ -54,6 +57,10 @@ final class WatchSession {
         // After the first poll, stay with its source rather than retrying netlink every refresh.
         source = try lister.list(into: &tracker)
         lister.kind = source
+        if let pollingOnlyNotice {
+            report(pollingOnlyNotice)
+            self.pollingOnlyNotice = nil
+        }
         return tracker.finishRefresh()
     }
 

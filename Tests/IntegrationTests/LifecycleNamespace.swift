@@ -42,9 +42,10 @@ final class LifecycleNamespace {
         return words
     }
 
-    /// Starts `tcpstates --watch` with `arguments` in the namespace, stdout a pipe.
-    func watch(_ arguments: [String]) throws -> EventReader {
-        EventReader(try ChildProcess(["ip", "netns", "exec", name, tcpstates, "--watch"] + arguments))
+    /// Starts `tcpstates --watch` with `arguments` in the namespace, stdout a
+    /// pipe; `wrapper` (strace, ...) runs it.
+    func watch(_ arguments: [String], wrapper: [String] = []) throws -> EventReader {
+        EventReader(try ChildProcess(["ip", "netns", "exec", name] + wrapper + [tcpstates, "--watch"] + arguments))
     }
 
     func tearDown() {

@@ -87,6 +87,31 @@ struct WatchEventTests {
         #expect(notices.count == 1 && notices[0].hasPrefix("tcpstates: ") && notices[0].contains("polling only"),
                 "\(stderr)")
     }
+
+    @Test("without netlink it polls /proc and says so; with --source netlink it fails with one line",
+          .enabled(if: TestEnvironment.hasStrace, "needs strace"))
+    func withoutNetlink() throws {
+        let namespace = try LifecycleNamespace(port: 7103)
+        defer { namespace.tearDown() }
+        let noNetlink = RealSockets.Robustness.noNetlink
+        let watch = try namespace.watch(["--interval", "0.2", "--port", "7103"], wrapper: noNetlink)
+        try watch.wait(for: "the listener") { $0.contains { $0.event == "present" && $0.local == "127.0.0.1:7103" } }
+        let connected = try namespace.command("connect")
+        try watch.wait(for: "the connection") { $0.contains { $0.event == "open" && $0.local == connected[1] } }
+        // strace blocks SIGTERM and, killed, would leave its tracee running: end tcpstates itself.
+        let children = (try? String(contentsOfFile: "/proc/\(watch.process.pid)/task/\(watch.process.pid)/children",
+                                    encoding: .utf8)) ?? ""
+        for child in children.split(separator: " ").compactMap({ pid_t($0) }) { kill(child, SIGTERM) }
+        let stderr = watch.stderr + (try watch.process.collect(until: .now + .seconds(5))).stderr
+        watch.process.stop()
+        #expect(stderr.contains("/proc") && stderr.contains("polling only"), "\(stderr)")
+        #expect(Set(stderr.split(separator: "\n")).count == stderr.split(separator: "\n").count, "a notice repeated")
+
+        let result = try Subprocess.run(["ip", "netns", "exec", namespace.name] + noNetlink
+            + [namespace.tcpstates, "--watch", "--source", "netlink"])
+        #expect(result.termination == .exited(1), "\(result)")
+        #expect(result.stderrIsOneLine && result.stdout.isEmpty, "\(result)")
+    }
 }
 
 @Suite("watch usage errors")
