@@ -67,17 +67,22 @@ final class ScreenWatch {
                 }
             }
             if fds[1].revents != 0 {
-                switch readKeys() {
-                case .quit: return .quit
-                case .togglePause:
-                    screen.paused.toggle()
+                guard let keys = readKeys() else {
+                    fds[1].fd = -1  // end of input: poll ignores negative descriptors
+                    continue
+                }
+                for key in keys {
+                    switch key {
+                    case .quit: return .quit
+                    case .togglePause: screen.paused.toggle()
+                    default: screen.scroll(key, in: session.tracker)
+                    }
                     redraw = true
-                case .none: break
-                case .endOfInput: fds[1].fd = -1  // poll ignores negative descriptors
                 }
             }
             if fds.count > 2, fds[2].revents != 0 {
-                redraw = try !session.readDestroyed(at: WatchClock.now).isEmpty || redraw
+                let events = try session.readDestroyed(at: WatchClock.now)
+                redraw = redraw || (!events.isEmpty && !screen.paused)
             }
             if WatchClock.now.monotonicMilliseconds >= nextRefresh {
                 _ = try session.refresh(at: WatchClock.now)
@@ -88,21 +93,12 @@ final class ScreenWatch {
         }
     }
 
-    private enum KeyAction { case none, quit, togglePause, endOfInput }
-
-    private func readKeys() -> KeyAction {
-        var bytes = [UInt8](repeating: 0, count: 64)
+    /// The keys read from the terminal, nil at end of input.
+    private func readKeys() -> [WatchKey]? {
+        var bytes = [UInt8](repeating: 0, count: 256)
         let count = bytes.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-        if count == 0 { return .endOfInput }
-        var action = KeyAction.none
-        for byte in bytes.prefix(max(0, count)) {
-            switch byte {
-            case UInt8(ascii: "q"), UInt8(ascii: "Q"), 0x03: return .quit   // 0x03: Ctrl-C, ISIG is off
-            case UInt8(ascii: " "): action = action == .togglePause ? .none : .togglePause
-            default: break
-            }
-        }
-        return action
+        if count == 0 { return nil }
+        return WatchKey.decode(Array(bytes.prefix(max(0, count))))
     }
 
     /// Lays the screen out for the current window size and writes it in one write(2).

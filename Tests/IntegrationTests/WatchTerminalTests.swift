@@ -46,7 +46,7 @@ struct WatchTerminalTests {
         return parts.joined(separator: "  ")
     }
 
-    @Test("rows appear and change on screen, counts agree with ss, resize re-lays out, q restores the terminal")
+    @Test("rows appear and change on screen, counts agree with ss, resize re-lays out, End scrolls, q restores the terminal")
     func screenFollowsConnections() throws {
         let namespace = try LifecycleNamespace(port: 7200)
         defer { namespace.tearDown() }
@@ -89,6 +89,14 @@ struct WatchTerminalTests {
         let hidden = try #require(Int(more.split(separator: " ")[2]))
         let total = try #require(Int(small[1].split(separator: " ")[0]))
         #expect(Self.rows(small).count + hidden == total, "\(small)")
+        // FIN_WAIT_2 and CLOSE_WAIT sort last, below the window: End scrolls to them.
+        #expect(!Self.rows(small).contains { $0.local == client })
+        try tmux.send("End")
+        let scrolled = try tmux.wait(for: "the last rows after End") { screen in
+            Self.rows(screen).contains { $0.local == client && $0.state.hasSuffix("FIN_WAIT_2") }
+        }
+        #expect(Self.rows(scrolled).contains { $0.local == server && $0.state.hasSuffix("CLOSE_WAIT") })
+        #expect(scrolled.contains { $0.hasPrefix("... and \(hidden) more (\(hidden) above, 0 below)") }, "\(scrolled)")
 
         try tmux.send("q")
         let after = try tmux.wait(for: "the shell after q") { $0.contains { $0.hasPrefix("EXIT ") } }

@@ -27,6 +27,8 @@ public struct WatchScreen {
     public var paused = false
     /// Most transitions the pane shows.
     public var maxTransitionRows = 8
+    /// The first table row shown, for scrolling; the layout keeps it in range.
+    public var firstRow = 0
 
     public init(width: Int, height: Int, title: String) {
         self.width = width
@@ -37,26 +39,57 @@ public struct WatchScreen {
     public func lines(_ tracker: SocketTracker, at now: WatchInstant) -> [ScreenLine] {
         guard width > 0, height > 0 else { return [] }
         let clock = CalendarTime(milliseconds: now.wallMilliseconds, utcOffsetSeconds: utcOffsetSeconds).clockText
-        let keys = paused ? "[paused: space resumes, q quits]" : "(space pauses, q quits)"
+        let keys = paused ? "[paused: space resumes, q quits]" : "(space pauses, arrows scroll, q quits)"
         var lines = [ScreenLine("\(clock)  \(title)  \(keys)", .title),
                      ScreenLine(StateCounts(tracker.entries.values.lazy.map(\.connection)).text)]
         let rows = tableRows(tracker, at: now)
-        var paneRows = min(tracker.transitions.count, maxTransitionRows, max(0, (height - 4) / 3))
-        var tableSpace = height - lines.count - 1 - (paneRows > 0 ? paneRows + 1 : 0)
-        if tableSpace < 1 {
-            paneRows = 0
-            tableSpace = height - lines.count - 1
+        let space = layoutSpace(rowCount: rows.count, transitionCount: tracker.transitions.count)
+        if space.tableRows >= 1 {
+            let first = min(max(0, firstRow), rows.count - space.visibleRows)
+            lines += TableLayout(rows: Array(rows[first..<(first + space.visibleRows)])).lines
+            if space.visibleRows < rows.count {
+                let above = first > 0 ? " (\(first) above, \(rows.count - space.visibleRows - first) below)" : ""
+                lines.append(ScreenLine("... and \(rows.count - space.visibleRows) more" + above, .dim))
+            }
         }
-        if tableSpace >= 1 {
-            let shown = rows.count > tableSpace ? tableSpace - 1 : rows.count
-            lines += TableLayout(rows: Array(rows.prefix(shown))).lines
-            if shown < rows.count { lines.append(ScreenLine("... and \(rows.count - shown) more", .dim)) }
-        }
+        let paneRows = space.paneRows
         if paneRows > 0 {
             lines.append(ScreenLine("TRANSITIONS", .heading))
             lines += TransitionLayout(events: tracker.transitions.suffix(paneRows), utcOffsetSeconds: utcOffsetSeconds).lines
         }
         return lines.prefix(height).map { ScreenLine(String($0.text.utf8.prefix(width)) ?? "", $0.style) }
+    }
+
+    /// Moves the first row shown for a scrolling key, within range for the tracker's rows.
+    public mutating func scroll(_ key: WatchKey, in tracker: SocketTracker) {
+        let rowCount = tracker.entries.count + tracker.gone.count
+        let space = layoutSpace(rowCount: rowCount, transitionCount: tracker.transitions.count)
+        let last = rowCount - space.visibleRows
+        let page = max(1, space.visibleRows - 1)
+        switch key {
+        case .up: firstRow -= 1
+        case .down: firstRow += 1
+        case .pageUp: firstRow -= page
+        case .pageDown: firstRow += page
+        case .top: firstRow = 0
+        case .bottom: firstRow = last
+        case .quit, .togglePause: break
+        }
+        firstRow = min(max(0, firstRow), max(0, last))
+    }
+
+    /// Rows for the table (its heading and a `...` line included) and the
+    /// pane; the pane gives way first when the window is short.
+    private func layoutSpace(rowCount: Int, transitionCount: Int) -> (tableRows: Int, visibleRows: Int, paneRows: Int) {
+        let fixed = 3  // title, counts, the table's heading
+        var paneRows = min(transitionCount, maxTransitionRows, max(0, (height - 4) / 3))
+        var tableRows = height - fixed - (paneRows > 0 ? paneRows + 1 : 0)
+        if tableRows < 1 {
+            paneRows = 0
+            tableRows = height - fixed
+        }
+        let visible = tableRows < 1 ? 0 : rowCount > tableRows ? tableRows - 1 : rowCount
+        return (tableRows, visible, paneRows)
     }
 
     /// Present and just-gone sockets in the chosen order.
