@@ -20,6 +20,8 @@ final class ScreenWatch {
     private let painter = ScreenPainter(usesColor: TTY.usesColor)
     private let writer = ByteWriter(threshold: .max) { try Terminal.writeStandardOutput($0) }
     private let readsKeys = TTY.isTerminal(0)
+    /// The filters as given, for the title.
+    private let titleSummary: String
 
     init(session: WatchSession, intervalMilliseconds: Int64, order: ConnectionOrder, filterSummary: String) throws {
         self.session = session
@@ -31,8 +33,6 @@ final class ScreenWatch {
         screen.utcOffsetSeconds = WatchClock.utcOffsetSeconds
         titleSummary = filterSummary
     }
-
-    private let titleSummary: String
 
     /// Puts the terminal back as it was; safe to call more than once.
     func restore() {

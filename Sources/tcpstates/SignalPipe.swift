@@ -45,8 +45,12 @@ final class SignalPipe {
         return count > 0 ? bytes[..<count].map { Int32($0) } : []
     }
 
-    /// Default dispositions back.
+    private var closed = false
+
+    /// Default dispositions back; the second call does nothing.
     func close() {
+        guard !closed else { return }
+        closed = true
         for number in numbers { signal(number, SIG_DFL) }
         Glibc.close(readEnd)
         Glibc.close(signalPipeWriteEnd)

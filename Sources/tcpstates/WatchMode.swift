@@ -26,14 +26,13 @@ struct WatchMode {
                                      order: order, filterSummary: filterSummary)
         let ending: ScreenWatch.Ending
         do {
+            // Also when run() throws: the terminal comes back before the error is printed.
+            defer {
+                screen.restore()
+                notices.forEach { Terminal.warning($0) }
+            }
             ending = try screen.run()
-        } catch {
-            screen.restore()
-            notices.forEach { Terminal.warning($0) }
-            throw error
         }
-        screen.restore()
-        notices.forEach { Terminal.warning($0) }
         if case .signal(let number) = ending {
             // Ended by SIGTERM or SIGHUP: end the way the signal would have, now that the terminal is back.
             signal(number, SIG_DFL)

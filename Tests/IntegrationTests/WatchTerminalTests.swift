@@ -127,6 +127,29 @@ struct WatchTerminalTests {
     }
 }
 
+extension WatchTerminalTests {
+    @Test("a failing refresh gives the terminal back, then prints its one-line error and exits 1")
+    func errorRestoresTheTerminal() throws {
+        let tcpstates = try TestEnvironment.binary("tcpstates")
+        let tmux = try TmuxSession(width: 100, height: 30) { dir in
+            // A copy of /proc/net/tcp's header: removing it makes the next poll fail.
+            "sh -c 'stty -g > \(dir)/before; mkdir \(dir)/net; head -1 /proc/net/tcp > \(dir)/net/tcp; "
+                + "\(tcpstates) -w --interval 0.2 --source proc --proc-net \(dir)/net; echo \"EXIT $?\"; "
+                + "stty -g > \(dir)/after; exec sleep 600'"
+        }
+        defer { tmux.stop() }
+        try tmux.wait(for: "the watch screen") { $0.first?.contains("tcpstates --watch  proc") == true }
+        try FileManager.default.removeItem(atPath: "\(tmux.directory)/net/tcp")
+        let after = try tmux.wait(for: "the shell after the error") { $0.contains { $0.hasPrefix("EXIT ") } }
+        #expect(after.contains("EXIT 1"), "\(after)")
+        let errors = after.filter { $0.hasPrefix("tcpstates: ") }
+        #expect(errors.contains { $0.contains("cannot read") && $0.contains("net/tcp") }, "\(after)")
+        #expect(!after.contains { $0.contains("tcpstates --watch") }, "\(after)")
+        #expect(try tmux.display("#{alternate_on} #{cursor_flag}") == "0 1")
+        #expect(tmux.file("before") != nil && tmux.file("before") == tmux.file("after"), "terminal modes changed")
+    }
+}
+
 extension LifecycleNamespace {
     /// `ss -tanH` of the namespace's port, as `STATE LOCAL REMOTE` lines, sorted.
     func runSS() throws -> [String] {
