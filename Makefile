@@ -7,11 +7,11 @@ DESTDIR ?=
 ARGS    ?=
 
 # libmnl-dev and pkg-config to build; the rest for the integration tests
-# (ip, ss, nft, strace, setpriv; zsh and fish check the completions, mandoc
+# (ip, ss, nft, strace, setpriv, tmux for the watch screen; zsh and fish check the completions, mandoc
 # and groff the man page, python3 with pip fetches the Prometheus parser)
 # and benchmarks.
 APT_PACKAGES = libmnl-dev pkg-config iproute2 nftables strace util-linux \
-	zsh fish mandoc groff-base python3 python3-pip
+	zsh fish mandoc groff-base python3 python3-pip tmux
 # prometheus-client from PyPI, installed here (not into the system's Python)
 # for the test that parses --format prometheus with it.
 PYTHON_DEPS = .build/python

@@ -20,7 +20,7 @@ function __tcpstates_parse_tokens -S
     set -l unparsed_tokens (__tcpstates_tokens -pc)
     switch $unparsed_tokens[1]
     case 'tcpstates'
-        __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 't/tcp' 'u/udp' 'P/processes' 'pid=+' 'command=+' 'o/timers' 'i/info' 'netns=' 'json' 'no-header' 'sort=' 'source=' 'format=' 'S/summary' 'by-port' 'version' 'h/help'
+        __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 't/tcp' 'u/udp' 'P/processes' 'pid=+' 'command=+' 'o/timers' 'i/info' 'netns=' 'json' 'no-header' 'sort=' 'source=' 'format=' 'S/summary' 'by-port' 'w/watch' 'interval=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'explain'
             __tcpstates_parse_subcommand 1 'version' 'h/help'
@@ -105,6 +105,8 @@ complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_op
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" format' -l 'format' -d 'Output format: table, json (the same as --json) or prometheus (state counts per port, text exposition format).' -rfka 'table json prometheus'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" S summary' -s 'S' -l 'summary' -d 'Count the sockets per state instead of listing them.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" by-port' -l 'by-port' -d 'Count per local port of the listeners (with the sockets they accepted) and per port named with --port; the rest as "other". Implies --summary.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" w watch' -s 'w' -l 'watch' -d 'Keep watching: a live screen on a terminal; NDJSON events with --json or when stdout is not a terminal.'
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" interval' -l 'interval' -d 'Seconds between refreshes with --watch (default 1, at least 0.1).' -rfka ''
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" version' -l 'version' -d 'Show the version.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_positional "tcpstates" -eq 1' -fa 'explain' -d 'Draw the TCP state diagram, or explain one state.'

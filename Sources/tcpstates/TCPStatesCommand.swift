@@ -34,6 +34,7 @@ struct TCPStatesCommand: ParsableCommand {
     var source: SourceKind = .auto
 
     @OptionGroup var report: ReportOptions
+    @OptionGroup(title: "Watch") var watchOptions: WatchOptions
 
     @Option(name: .customLong("proc-net"), help: .hidden)
     var procNetDirectory: String = "/proc/net"
@@ -86,10 +87,20 @@ struct TCPStatesCommand: ParsableCommand {
     func validate() throws {
         _ = try filters.makeFilter()
         try report.validate(json: json, sorted: sort != nil)
+        try watchOptions.check(noHeader: noHeader, capturing: captureNetlinkPath != nil)
+        if watchOptions.watch {
+            if report.summarizes {
+                throw ValidationError("--watch does not combine with --summary, --by-port or --format prometheus")
+            }
+            if details.needsColumnTable || details.netns != nil {
+                throw ValidationError("--watch lists TCP sockets only, without --udp, --processes, --pid, --command, --timers, --info or --netns")
+            }
+        }
     }
 
     func run() throws {
         var filter = try filters.makeFilter()
+        if watchOptions.watch { return try WatchMode(command: self, filter: filter).run() }
         let extras = try ListingDetails(details, filters: filters, filter: &filter)
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
         let format = try report.resolvedFormat(json: json)

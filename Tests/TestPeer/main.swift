@@ -4,11 +4,13 @@ import Glibc
 //   states                          every TCP diagram state on loopback (run in a fresh netns)
 //   hold --connections N --port P   N established loopback connections on port P
 //   owners                          sockets with known owners, UDP, timers (run in a fresh netns)
+//   lifecycle --port P              connections opened and closed on command (stdin)
 
 let usage = """
     usage: tcpstates-testpeer states
            tcpstates-testpeer hold --connections N --port P
            tcpstates-testpeer owners
+           tcpstates-testpeer lifecycle --port P
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -24,6 +26,8 @@ do {
         try OwnerHolder.listenUntilEOF(port: arguments[1])
     case "hold":
         try ConnectionHolder.run(ConnectionHolder.Options(parsing: Array(arguments.dropFirst())))
+    case "lifecycle":
+        try Lifecycle.run(arguments: Array(arguments.dropFirst()))
     default:
         writeAll(2, usage + "\n")
         exit(64)

@@ -10,24 +10,25 @@ public enum ConnectionOrder: String, CaseIterable, Sendable {
     case port
 
     public func sort(_ connections: inout [Connection]) {
+        connections.sort(by: areInIncreasingOrder)
+    }
+
+    /// Whether `a` comes before `b` in this order.
+    public func areInIncreasingOrder(_ a: Connection, _ b: Connection) -> Bool {
         switch self {
         case .state:
-            connections.sort { a, b in
-                let (sa, sb) = (a.stateRank, b.stateRank)
-                if sa != sb { return sa < sb }
-                return a.local != b.local ? a.local < b.local : a.remote < b.remote
-            }
+            let (sa, sb) = (a.stateRank, b.stateRank)
+            if sa != sb { return sa < sb }
+            return a.local != b.local ? a.local < b.local : a.remote < b.remote
         case .local:
-            connections.sort { a, b in a.local != b.local ? a.local < b.local : a.remote < b.remote }
+            return a.local != b.local ? a.local < b.local : a.remote < b.remote
         case .remote:
-            connections.sort { a, b in a.remote != b.remote ? a.remote < b.remote : a.local < b.local }
+            return a.remote != b.remote ? a.remote < b.remote : a.local < b.local
         case .port:
-            connections.sort { a, b in
-                if a.local.port != b.local.port { return a.local.port < b.local.port }
-                if a.remote.port != b.remote.port { return a.remote.port < b.remote.port }
-                return a.local.address != b.local.address
-                    ? a.local.address < b.local.address : a.remote.address < b.remote.address
-            }
+            if a.local.port != b.local.port { return a.local.port < b.local.port }
+            if a.remote.port != b.remote.port { return a.remote.port < b.remote.port }
+            return a.local.address != b.local.address
+                ? a.local.address < b.local.address : a.remote.address < b.remote.address
         }
     }
 }

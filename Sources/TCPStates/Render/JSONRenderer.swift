@@ -27,9 +27,9 @@ public struct JSONRenderer: ConnectionSink {
         writer.append("\", \"kernel_state\": ")
         writer.append(decimal: UInt64(c.kernelState))
         writer.append(", \"local\": ")
-        endpoint(c.local)
+        writer.appendJSON(endpoint: c.local)
         writer.append(", \"remote\": ")
-        endpoint(c.remote)
+        writer.appendJSON(endpoint: c.remote)
         writer.append(", \"recv_q\": ")
         writer.append(decimal: UInt64(c.recvQueue))
         writer.append(", \"send_q\": ")
@@ -46,14 +46,6 @@ public struct JSONRenderer: ConnectionSink {
     /// Closes the document.
     public mutating func finish() throws {
         writer.append(count == 0 ? "]}\n" : "\n]}\n")
-    }
-
-    private func endpoint(_ e: Endpoint) {
-        writer.append("{\"address\": \"")
-        writer.append(address: e.address)
-        writer.append("\", \"port\": ")
-        writer.append(decimal: UInt64(e.port))
-        writer.append(UInt8(ascii: "}"))
     }
 }
 

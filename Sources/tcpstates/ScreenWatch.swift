@@ -1,0 +1,118 @@
+import TCPStates
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The live screen: redraws after each refresh, destroy event, key and
+/// resize; `space` pauses the display (tracking goes on), `q` or Ctrl-C quits.
+final class ScreenWatch {
+    enum Ending {
+        case quit
+        /// SIGTERM or SIGHUP: re-raised once the terminal is restored.
+        case signal(Int32)
+    }
+
+    private let session: WatchSession
+    private let intervalMilliseconds: Int64
+    private let tty = TTY()
+    private let signals: SignalPipe
+    private var screen: WatchScreen
+    private let painter = ScreenPainter(usesColor: TTY.usesColor)
+    private let writer = ByteWriter(threshold: .max) { try Terminal.writeStandardOutput($0) }
+    private let readsKeys = TTY.isTerminal(0)
+    /// The filters as given, for the title.
+    private let titleSummary: String
+
+    init(session: WatchSession, intervalMilliseconds: Int64, order: ConnectionOrder, filterSummary: String) throws {
+        self.session = session
+        self.intervalMilliseconds = intervalMilliseconds
+        signals = try SignalPipe([SIGWINCH, SIGINT, SIGTERM, SIGHUP])
+        let size = tty.size
+        screen = WatchScreen(width: size.width, height: size.height, title: "")
+        screen.order = order
+        screen.utcOffsetSeconds = WatchClock.utcOffsetSeconds
+        titleSummary = filterSummary
+    }
+
+    /// Puts the terminal back as it was; safe to call more than once.
+    func restore() {
+        tty.restore()
+        signals.close()
+    }
+
+    func run() throws -> Ending {
+        // The first poll before the screen: if it fails, the error is printed on the normal screen.
+        _ = try session.refresh(at: WatchClock.now)
+        var nextRefresh = WatchClock.now.monotonicMilliseconds + intervalMilliseconds
+        try tty.enter()
+        try draw()
+        var fds = [pollfd(fd: signals.readEnd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: readsKeys ? 0 : -1, events: Int16(POLLIN), revents: 0)]
+        if let destroy = session.destroyFileDescriptor {
+            fds.append(pollfd(fd: destroy, events: Int16(POLLIN), revents: 0))
+        }
+        while true {
+            let ready = poll(&fds, nfds_t(fds.count), WatchClock.pollTimeout(until: nextRefresh, from: WatchClock.now))
+            if ready < 0 && errno != EINTR {
+                throw RuntimeError(message: "poll failed: \(String(cString: strerror(errno)))")
+            }
+            var redraw = false
+            if fds[0].revents != 0 {
+                for number in signals.take() {
+                    switch number {
+                    case SIGWINCH: redraw = true
+                    case SIGINT: return .quit
+                    default: return .signal(number)
+                    }
+                }
+            }
+            if fds[1].revents != 0 {
+                guard let keys = readKeys() else {
+                    fds[1].fd = -1  // end of input: poll ignores negative descriptors
+                    continue
+                }
+                for key in keys {
+                    switch key {
+                    case .quit: return .quit
+                    case .togglePause: screen.paused.toggle()
+                    default: screen.scroll(key, in: session.tracker)
+                    }
+                    redraw = true
+                }
+            }
+            if fds.count > 2, fds[2].revents != 0 {
+                let events = try session.readDestroyed(at: WatchClock.now)
+                redraw = redraw || (!events.isEmpty && !screen.paused)
+            }
+            if WatchClock.now.monotonicMilliseconds >= nextRefresh {
+                _ = try session.refresh(at: WatchClock.now)
+                nextRefresh = nextRefreshTime(after: nextRefresh, now: WatchClock.now, interval: intervalMilliseconds)
+                redraw = redraw || !screen.paused
+            }
+            if redraw { try draw() }
+        }
+    }
+
+    /// The keys read from the terminal, nil at end of input.
+    private func readKeys() -> [WatchKey]? {
+        var bytes = [UInt8](repeating: 0, count: 256)
+        let count = bytes.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if count == 0 { return nil }
+        return WatchKey.decode(Array(bytes.prefix(max(0, count))))
+    }
+
+    /// Lays the screen out for the current window size and writes it in one write(2).
+    private func draw() throws {
+        let size = tty.size
+        screen.width = size.width
+        screen.height = size.height
+        screen.title = "tcpstates --watch  \(session.source.rawValue)  every \(intervalText)"
+            + (titleSummary.isEmpty ? "" : "  \(titleSummary)")
+        painter.paint(screen.lines(session.tracker, at: WatchClock.now), into: writer)
+        try writer.flush()
+    }
+
+    private var intervalText: String {
+        intervalMilliseconds % 1000 == 0 ? "\(intervalMilliseconds / 1000)s" : "\(Double(intervalMilliseconds) / 1000)s"
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import TCPStates
+
+/// The single-socket lookup behind destroy events must name a socket the
+/// way the kernel does: its inet_diag_sockid is compared with the ones in
+/// a captured dump reply.
+@Suite struct InetDiagLookupTests {
+    /// Each SOCK_DIAG_BY_FAMILY message's payload in the captured dump.
+    static func replyPayloads() throws -> [[UInt8]] {
+        let stream = try Fixture.bytes("sockdiag-dump.bin")
+        var payloads: [[UInt8]] = []
+        var offset = 0
+        while offset + 16 <= stream.count {
+            let length = stream.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+            let type = stream.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self) }
+            guard length >= 16 else { break }
+            if type == 20 { payloads.append(Array(stream[(offset + 16)..<(offset + length)])) }
+            offset += (length + 3) & ~3
+        }
+        return payloads
+    }
+
+    @Test func lookupNamesEachCapturedSocketAsTheKernelDid() throws {
+        let payloads = try Self.replyPayloads()
+        try #require(payloads.count >= 5)
+        var families = Set<AddressFamily>()
+        for payload in payloads {
+            let connection = try payload.withUnsafeBytes { try InetDiagDecoder.connection(from: $0) }
+            families.insert(connection.family)
+            let request = InetDiagRequest.lookup(connection.key, sequence: 9)
+            // nlmsghdr (16), then family, protocol, ext, pad, states (8), then the sockid.
+            #expect(request.count == 16 + 56)
+            #expect(request[16] == connection.family.rawValue && request[17] == 6)
+            // sport, dport, src, dst: 36 bytes, at offset 4 of inet_diag_msg.
+            #expect(Array(request[24..<60]) == Array(payload[4..<40]), "\(connection)")
+            // NLM_F_REQUEST without NLM_F_DUMP, and the no-cookie wildcard.
+            #expect(request.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 6, as: UInt16.self) } == 1)
+            #expect(request[64..<72].allSatisfy { $0 == 0xFF })
+        }
+        #expect(families == [.ipv4, .ipv6], "the capture holds both families")
+    }
+}
