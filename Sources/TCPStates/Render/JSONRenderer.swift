@@ -23,9 +23,9 @@ public struct JSONRenderer: ConnectionSink {
         writer.append("\", \"kernel_state\": ")
         writer.append(decimal: UInt64(c.kernelState))
         writer.append(", \"local\": ")
-        endpoint(c.local)
+        writer.append(jsonEndpoint: c.local)
         writer.append(", \"remote\": ")
-        endpoint(c.remote)
+        writer.append(jsonEndpoint: c.remote)
         writer.append(", \"recv_q\": ")
         writer.append(decimal: UInt64(c.recvQueue))
         writer.append(", \"send_q\": ")
@@ -42,13 +42,16 @@ public struct JSONRenderer: ConnectionSink {
     public mutating func finish() throws {
         writer.append(count == 0 ? "]}\n" : "\n]}\n")
     }
+}
 
-    private func endpoint(_ e: Endpoint) {
-        writer.append("{\"address\": \"")
-        writer.append(address: e.address)
-        writer.append("\", \"port\": ")
-        writer.append(decimal: UInt64(e.port))
-        writer.append(UInt8(ascii: "}"))
+extension ByteWriter {
+    /// An endpoint as a JSON object: `{"address": "127.0.0.1", "port": 7000}`.
+    public func append(jsonEndpoint e: Endpoint) {
+        append("{\"address\": \"")
+        append(address: e.address)
+        append("\", \"port\": ")
+        append(decimal: UInt64(e.port))
+        append(UInt8(ascii: "}"))
     }
 }
 
