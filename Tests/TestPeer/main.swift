@@ -3,10 +3,14 @@ import Glibc
 // tcpstates-testpeer: real sockets for the integration tests and benchmarks.
 //   states                          every TCP diagram state on loopback (run in a fresh netns)
 //   hold --connections N --port P   N established loopback connections on port P
+//   lifecycle --port P              scripted connections for the trace tests (fresh netns)
+//   burst --port P --connections N  N connections opened and closed at full speed
 
 let usage = """
     usage: tcpstates-testpeer states
            tcpstates-testpeer hold --connections N --port P
+           tcpstates-testpeer lifecycle --port P
+           tcpstates-testpeer burst --port P --connections N
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -16,6 +20,14 @@ do {
     switch arguments.first {
     case "states" where arguments.count == 1:
         try StateHolder.run()
+    case "lifecycle" where arguments.count == 3 && arguments[1] == "--port":
+        guard let port = UInt16(arguments[2]), port > 0, port < 65000 else {
+            throw ConnectionHolder.UsageError(message: "--port wants 1-64999, got \(arguments[2])")
+        }
+        try TraceWorkloads.lifecycle(port: port)
+    case "burst":
+        let options = try ConnectionHolder.Options(parsing: Array(arguments.dropFirst()))
+        try TraceWorkloads.burst(port: options.port, connections: options.connections)
     case "hold":
         try ConnectionHolder.run(ConnectionHolder.Options(parsing: Array(arguments.dropFirst())))
     default:
