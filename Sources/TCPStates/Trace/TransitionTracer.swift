@@ -29,6 +29,9 @@ public final class TransitionTracer {
     private let wallClockOffset: UInt64
     private var summary = TraceSummary()
 
+    static let busyPages = 4
+    static let busyPause: useconds_t = 20_000
+
     /// `lookup` gives the kernel state of the socket with these endpoints now (sock_diag).
     public init(instance: TraceInstance, filter: ConnectionFilter, lookup: @escaping (Endpoint, Endpoint) -> UInt8?) throws(TraceError) {
         self.instance = instance
@@ -67,10 +70,12 @@ public final class TransitionTracer {
             }
             // Read every CPU to empty, also when stopping: what the kernel already has is shown.
             pending.removeAll(keepingCapacity: true)
+            var pages = 0
             for cpu in instance.cpuFiles.indices {
                 while true {
                     let count = try page.withUnsafeMutableBytes { try instance.readPage(cpu: cpu, into: $0) }
                     if count == 0 { break }
+                    pages += 1
                     let result = try page.withUnsafeBytes { raw in
                         try RingBufferPage.decode(UnsafeRawBufferPointer(rebasing: raw[..<count])) { time, record in
                             if let change = decoder.decode(record, timestamp: time) { pending.append(change) }
@@ -99,6 +104,9 @@ public final class TransitionTracer {
                 }
             }
             try roundDone()
+            // Busy: let events gather for a moment instead of waking for each
+            // few, leaving the CPU to the workload (the buffer holds far more).
+            if pages >= Self.busyPages && !stopping { usleep(Self.busyPause) }
         }
         let lost = instance.lostEvents()
         summary.overrun = lost.overrun
