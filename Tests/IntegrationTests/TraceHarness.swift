@@ -126,15 +126,21 @@ enum LibbpfTcpstates {
             && Subprocess.which("stdbuf") != nil && Subprocess.which("unshare") != nil
     }
 
-    /// Starts it machine-wide (it has no either-port filter) and waits for its header.
-    static func start() throws -> ChildProcess {
+    /// Starts it machine-wide (it has no either-port filter), writing to
+    /// `output` (a file: a pipe left unread while other tests on the machine
+    /// make transitions would fill up and stall it), and waits for its header.
+    static func start(output: String) throws -> ChildProcess {
         let child = try ChildProcess(["unshare", "-m", "sh", "-c",
-                                      "mount -t tracefs nodev /sys/kernel/tracing && exec stdbuf -oL \(path) -w"])
-        let early = try child.collect(until: .now + .seconds(30)) { $0.contains("NEWSTATE") }
-        guard early.stdout.contains("NEWSTATE") else {
-            throw SubprocessError(description: "libbpf-tools tcpstates did not start:\n\(early.stdout)\(early.stderr)")
+                                      "mount -t tracefs nodev /sys/kernel/tracing && exec stdbuf -oL \(path) -w > \"$0\"",
+                                      output])
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let text = try? String(contentsOfFile: output, encoding: .utf8), text.contains("NEWSTATE") { return child }
+            usleep(50_000)
         }
-        return child
+        let early = try? child.collect(until: .now + .seconds(1))
+        child.stop()
+        throw SubprocessError(description: "libbpf-tools tcpstates did not start: \(early?.stderr ?? "")")
     }
 
     static let names = [

@@ -123,17 +123,28 @@ struct TraceTests {
                                         "--port", "\(port),\(port + 1)", "--count", "\(Self.lifecycleArrows)",
                                         "--duration", "60"])
         _ = try TraceFS.waitUntilArmed(pid: ours.pid)
-        let theirs = try LibbpfTcpstates.start()
+        let theirFile = NSTemporaryDirectory() + "tcpstates-libbpf-\(getpid())-\(port).txt"
+        defer { try? FileManager.default.removeItem(atPath: theirFile) }
+        let theirs = try LibbpfTcpstates.start(output: theirFile)
         let peer = try namespace.run([try TestEnvironment.binary("tcpstates-testpeer"), "lifecycle", "--port", "\(port)"])
         try #require(peer.termination == .exited(0), "\(peer)")
         let output = try ours.collect(until: .now + .seconds(60))
         usleep(300_000)
         kill(theirs.pid, SIGINT)
-        let theirOutput = try theirs.collect(until: .now + .seconds(20))
+        let theirErrors = try theirs.collect(until: .now + .seconds(20)).stderr
         theirs.wait(timeout: .seconds(5))
         let ourArrows = try TraceEvent.parse(output.stdout).map(\.kernelArrow)
         #expect(ourArrows.count == Self.lifecycleArrows)
-        let theirArrows = LibbpfTcpstates.arrows(theirOutput.stdout, ports: [port, port + 1])
-        #expect(ourArrows.sorted() == theirArrows.sorted(), "\(theirOutput.stderr)")
+        let theirArrows = LibbpfTcpstates.arrows(try String(contentsOfFile: theirFile, encoding: .utf8),
+                                                 ports: [port, port + 1])
+        // It traces the whole machine: other work running beside the tests can
+        // overflow its buffer, and then it may miss some of ours.
+        if theirErrors.contains("lost") {
+            withKnownIssue("libbpf-tools lost events: \(theirErrors)", isIntermittent: true) {
+                #expect(ourArrows.sorted() == theirArrows.sorted())
+            }
+        } else {
+            #expect(ourArrows.sorted() == theirArrows.sorted())
+        }
     }
 }
