@@ -14,6 +14,12 @@ enum Terminal {
         try write(fd: 1, bytes)
     }
 
+    /// Whether stdout is a pipe (whose reader may go away).
+    static var standardOutputIsPipe: Bool {
+        var info = stat()
+        return fstat(1, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO
+    }
+
     /// Thrown instead of exiting quietly when stdout's reader is gone, for
     /// callers that must clean up first.
     struct ClosedOutput: Error {}

@@ -78,7 +78,7 @@ struct TraceCommand: ParsableCommand {
         let summary: TraceSummary
         do {
             summary = try tracer.run(
-                stopFile: stop.fileDescriptor, deadline: duration.map { .now + .milliseconds(Int64($0 * 1000)) },
+                stopFile: stop.fileDescriptor, closedOutput: Terminal.standardOutputIsPipe ? 1 : nil, deadline: duration.map { .now + .milliseconds(Int64($0 * 1000)) },
                 limit: count, emit: renderer.write, roundDone: writer.flush)
         } catch is Terminal.ClosedOutput {
             return

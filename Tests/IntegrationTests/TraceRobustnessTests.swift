@@ -46,6 +46,19 @@ extension TraceTests {
                 "\(left.stdout)")
     }
 
+    @Test("tcpstates trace | head -1 ends once head is gone, leaving no instance")
+    func pipeIntoHead() throws {
+        let namespace = try TraceNamespace()
+        defer { namespace.delete() }
+        let result = try namespace.run(["sh", "-c", "\"$0\" trace --port \(TraceNamespace.basePort(7)) | head -1",
+                                        try TestEnvironment.binary("tcpstates")])
+        #expect(result.termination == .exited(0), "\(result)")
+        #expect(result.stdout.hasPrefix("TIME ") && result.stdout.filter { $0 == "\n" }.count == 1, "\(result)")
+        let left = try TraceFS.shell("ls instances")
+        #expect(!left.stdout.split(separator: "\n").contains { $0.hasPrefix("tcpstates-") && Self.isDead($0) },
+                "\(left.stdout)")
+    }
+
     static func isDead(_ instance: Substring) -> Bool {
         guard let pid = pid_t(instance.dropFirst("tcpstates-".count)) else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH

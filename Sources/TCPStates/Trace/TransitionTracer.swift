@@ -41,15 +41,19 @@ public final class TransitionTracer {
         wallClockOffset = Self.now(CLOCK_REALTIME) &- Self.now(CLOCK_BOOTTIME)
     }
 
-    /// Traces until `stopFile` becomes readable, `deadline` passes or `limit`
+    /// Traces until `stopFile` becomes readable, `closedOutput` (a pipe) loses
+    /// its reader, `deadline` passes or `limit`
     /// transitions were written; `emit` writes one, `roundDone` flushes output.
     public func run(
-        stopFile: Int32, deadline: ContinuousClock.Instant?, limit: Int?,
+        stopFile: Int32, closedOutput: Int32? = nil, deadline: ContinuousClock.Instant?, limit: Int?,
         emit: (StateTransition) throws -> Void, roundDone: () throws -> Void
     ) throws -> TraceSummary {
         var page = [UInt8](repeating: 0, count: instance.pageSize)
         var pending: [SocketStateChange] = []
         var polled = ([stopFile] + instance.cpuFiles).map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        // A pipe's write end reports POLLERR once its reader is gone (`| head`), even with no events asked.
+        let outputIndex = polled.count
+        if let closedOutput { polled.append(pollfd(fd: closedOutput, events: 0, revents: 0)) }
         var stopping = false
         while !stopping {
             var timeout: Int32 = 1000
@@ -67,6 +71,7 @@ public final class TransitionTracer {
                     throw TraceError.system("cannot wait for the trace", errno)
                 }
                 if polled[0].revents != 0 { stopping = true }
+                if closedOutput != nil, polled[outputIndex].revents != 0 { stopping = true }
             }
             // Read every CPU to empty, also when stopping: what the kernel already has is shown.
             pending.removeAll(keepingCapacity: true)
