@@ -44,6 +44,40 @@ import Testing
         #expect(gone.owner(of: change) == TaskName(pid: 4242, command: nil))
     }
 
+    @Test func anExitedProcessIsNamedFromSavedCmdlines() throws {
+        let text = try Fixture.bytes("trace/saved_cmdlines.txt")
+        let lines = text.split(separator: UInt8(ascii: "\n"))
+        try #require(lines.count > 100)
+        for line in lines {
+            let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 1)
+            let pid = try #require(Int32(String(decoding: parts[0], as: UTF8.self)))
+            #expect(TaskNames.command(of: pid, inSavedCmdlines: text) == Array(parts[1]))
+        }
+        // 11350 is there; 1135 and 113500 are not, and must not match it.
+        #expect(TaskNames.command(of: 11350, inSavedCmdlines: text) == Array("python3".utf8))
+        #expect(TaskNames.command(of: 1135, inSavedCmdlines: text) == nil)
+        #expect(TaskNames.command(of: 113500, inSavedCmdlines: text) == nil)
+        var change = try #require(try TraceDecodingTests.decodedCapture().first)
+        change.contextFlags = 0
+        change.pid = 11350
+        var names = TaskNames(readStat: { _ in nil }, savedCommand: { TaskNames.command(of: $0, inSavedCmdlines: text) })
+        #expect(names.owner(of: change) == TaskName(pid: 11350, command: Array("python3".utf8)))
+    }
+
+    @Test func aCachedNameIsReadAgainAfterASecond() throws {
+        var reads = 0
+        var names = TaskNames(readStat: { _ in reads += 1; return Array("7 (sh) S 0 1 1 0 -1 4194560 0".utf8) })
+        var change = try #require(try TraceDecodingTests.decodedCapture().first)
+        change.contextFlags = 0
+        _ = names.owner(of: change)
+        change.timestamp += 900_000_000
+        _ = names.owner(of: change)
+        #expect(reads == 1)
+        change.timestamp += 200_000_000
+        _ = names.owner(of: change)
+        #expect(reads == 2, "a pid may have been reused")
+    }
+
     @Test func aCommandFromProcIsReadBetweenTheOuterParentheses() throws {
         let parsed = try #require(TaskNames.parseStat(try Fixture.bytes("trace/proc-stat-escape-comm.txt")))
         #expect(parsed.command == Array("we) ird\u{1b}[31m".utf8))

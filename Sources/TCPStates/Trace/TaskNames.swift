@@ -22,26 +22,45 @@ public struct TaskName: Equatable, Sendable {
 public struct TaskNames {
     /// Reads `/proc/PID/stat`; injectable for tests.
     public var readStat: (Int32) -> [UInt8]?
-    private var cache: [Int32: TaskName?] = [:]
+    /// The kernel's own record of a pid's command (tracefs saved_cmdlines),
+    /// for a process that exited before its change was read.
+    public var savedCommand: (Int32) -> [UInt8]?
+    private var cache: [Int32: (name: TaskName?, readAt: UInt64)] = [:]
+    /// A cached name is trusted this long (trace clock): a pid can be reused.
+    static let cacheLifetime: UInt64 = 1_000_000_000
 
-    public init(readStat: @escaping (Int32) -> [UInt8]? = TaskNames.procStat) {
+    public init(
+        readStat: @escaping (Int32) -> [UInt8]? = TaskNames.procStat,
+        savedCommand: @escaping (Int32) -> [UInt8]? = { _ in nil }
+    ) {
         self.readStat = readStat
+        self.savedCommand = savedCommand
     }
 
     /// The owner of `change`, or nil when it ran outside a process's context.
     public mutating func owner(of change: SocketStateChange) -> TaskName? {
         guard !change.ranInInterrupt, change.pid > 0 else { return nil }
-        if let known = cache[change.pid] { return known }
+        if let known = cache[change.pid], change.timestamp &- known.readAt < Self.cacheLifetime { return known.name }
         if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
         let name: TaskName?
         if let stat = readStat(change.pid) {
             name = Self.parseStat(stat).flatMap { $0.isKernelThread ? nil : TaskName(pid: change.pid, command: $0.command) }
+            cache[change.pid] = (name, change.timestamp)
         } else {
-            name = TaskName(pid: change.pid, command: nil)
+            // Gone already (a short-lived client): its pid may come back as another process, so no caching.
+            name = TaskName(pid: change.pid, command: savedCommand(change.pid))
         }
-        // A process that is gone now may have a successor with its pid later: cache names only.
-        if name?.command != nil || name == nil { cache[change.pid] = name }
         return name
+    }
+
+    /// The command of `pid` in the text of tracefs `saved_cmdlines` (`PID COMM` lines).
+    public static func command(of pid: Int32, inSavedCmdlines text: [UInt8]) -> [UInt8]? {
+        let prefix = Array("\(pid) ".utf8)
+        for line in text.split(separator: UInt8(ascii: "\n")) where line.starts(with: prefix) {
+            let command = Array(line.dropFirst(prefix.count))
+            return command == Array("<...>".utf8) ? nil : command
+        }
+        return nil
     }
 
     /// `pid (comm) state ppid ...`: the command (between the first `(` and

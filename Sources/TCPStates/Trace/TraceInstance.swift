@@ -10,6 +10,8 @@ import Glibc
 public final class TraceInstance {
     /// The instance directory.
     public let path: String
+    /// Where tracefs is mounted.
+    private let root: String
     /// The event's record layout in this kernel.
     public let format: TraceEventFormat
     /// The expression in the event's filter file, or nil when the kernel
@@ -62,6 +64,7 @@ public final class TraceInstance {
             throw error
         }
         self.path = path
+        self.root = root
         cpuFiles = files
     }
 
@@ -93,6 +96,12 @@ public final class TraceInstance {
             }
         }
         return (overrun, dropped)
+    }
+
+    /// The contents of tracefs saved_cmdlines: the commands the kernel
+    /// recorded for the pids of traced events.
+    public func savedCmdlines() -> [UInt8]? {
+        (try? Self.read("\(root)/saved_cmdlines")).map { Array($0.utf8) }
     }
 
     /// Disables the event and deletes the instance (the kernel refuses while

@@ -24,7 +24,7 @@ public final class TransitionTracer {
     private let filter: ConnectionFilter
     private var follower: TimewaitFollower
     private var clock = SocketStateClock()
-    private var tasks = TaskNames()
+    private var tasks: TaskNames
     /// Added to the trace clock (boot time) to give wall-clock time.
     private let wallClockOffset: UInt64
     private var summary = TraceSummary()
@@ -38,6 +38,9 @@ public final class TransitionTracer {
         decoder = try SocketStateChangeDecoder(format: instance.format)
         self.filter = filter
         follower = TimewaitFollower(lookup: lookup)
+        tasks = TaskNames(savedCommand: { [weak instance] pid in
+            instance?.savedCmdlines().flatMap { TaskNames.command(of: pid, inSavedCmdlines: $0) }
+        })
         wallClockOffset = Self.now(CLOCK_REALTIME) &- Self.now(CLOCK_BOOTTIME)
     }
 
