@@ -78,6 +78,7 @@ struct TraceNamespace {
     }
 
     /// Ports for one test: below the ephemeral range, apart for each test process.
+    /// Slots: lifecycle 0-1 (IPv4) and 5-6 (IPv6), burst 2, libbpf-tools 3-4, idle tracers 7.
     static func basePort(_ slot: Int) -> Int { 21000 + Int(getpid() % 1000) * 8 + slot }
 
     final class Counter: @unchecked Sendable {

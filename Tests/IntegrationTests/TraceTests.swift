@@ -27,12 +27,12 @@ struct TraceTests {
     static let lifecycleArrows = 34
 
     /// The peer's report: which endpoints each socket of the workload had.
-    static func walksExpected(from peer: String) throws -> [String: [String]] {
+    static func walksExpected(from peer: String, family: String) throws -> [String: [String]] {
         var expected: [String: [String]] = [:]
         for line in peer.split(separator: "\n") {
             let f = line.split(separator: " ").map(String.init)
             if f.first == "LISTENER", f.count == 2 {
-                expected["\(f[1]) 0.0.0.0:0"] = expectedWalks["listener"]
+                expected["\(f[1]) \(family == "ipv6" ? "[::]:0" : "0.0.0.0:0")"] = expectedWalks["listener"]
             } else if f.first == "CONNECTION", f.count == 4 {
                 let prefix = f[1] == "simultaneous" ? "simultaneous " : ""
                 expected["\(f[2]) \(f[3])"] = expectedWalks[prefix + "client"]
@@ -60,25 +60,29 @@ struct TraceTests {
         return walks
     }
 
-    @Test("a scripted lifecycle shows every arrow of the diagram, per socket, with owners and filters")
-    func lifecycle() throws {
+    @Test("a scripted lifecycle shows every arrow of the diagram, per socket, with owners and filters",
+          arguments: ["ipv4", "ipv6"])
+    func lifecycle(_ family: String) throws {
         let namespace = try TraceNamespace()
         defer { namespace.delete() }
-        let port = TraceNamespace.basePort(0)
+        let port = TraceNamespace.basePort(family == "ipv4" ? 0 : 5)
         let tcpstates = try TestEnvironment.binary("tcpstates")
         let all = try namespace.start([tcpstates, "trace", "--json", "--port", "\(port),\(port + 1)",
+                                       family == "ipv4" ? "-4" : "-6",
                                        "--count", "\(Self.lifecycleArrows)", "--duration", "60"])
         let closing = try namespace.start([tcpstates, "trace", "--json", "--port", "\(port + 1)",
                                            "--state", "closing", "--count", "2", "--duration", "60"])
         let allFilter = try TraceFS.waitUntilArmed(pid: all.pid)
-        #expect(allFilter.contains("sport == \(port)") && allFilter.contains("dport == \(port + 1)"), "\(allFilter)")
+        #expect(allFilter.contains("sport == \(port)") && allFilter.contains("dport == \(port + 1)")
+            && allFilter.contains("family == \(family == "ipv4" ? 2 : 10)"), "\(allFilter)")
         #expect(try TraceFS.waitUntilArmed(pid: closing.pid)
             == "protocol == 6 && (sport == \(port + 1) || dport == \(port + 1))")
 
-        let peer = try namespace.start([try TestEnvironment.binary("tcpstates-testpeer"), "lifecycle", "--port", "\(port)"])
+        let peer = try namespace.start([try TestEnvironment.binary("tcpstates-testpeer"), "lifecycle", "--port", "\(port)"]
+                                       + (family == "ipv6" ? ["--ipv6"] : []))
         let peerOutput = try peer.collect(until: .now + .seconds(60))
         #expect(peer.wait(timeout: .seconds(5)) == .exited(0), "\(peerOutput.stderr)")
-        let expected = try Self.walksExpected(from: peerOutput.stdout)
+        let expected = try Self.walksExpected(from: peerOutput.stdout, family: family)
 
         let output = try all.collect(until: .now + .seconds(60))
         #expect(all.wait(timeout: .seconds(5)) == .exited(0), "\(output.stderr)")
@@ -86,7 +90,7 @@ struct TraceTests {
         let events = try TraceEvent.parse(output.stdout)
         #expect(Self.walks(events) == expected)
         for event in events {
-            #expect(event.event == "change" && event.source == "trace" && event.family == "ipv4")
+            #expect(event.event == "change" && event.source == "trace" && event.family == family)
             #expect([port, port + 1].contains(event.local.port) || [port, port + 1].contains(event.remote.port))
             #expect((event.stateSeenThrough == "sock_diag") == (event.state == "TIME_WAIT"), "\(event)")
             // The peer's own calls run in its context; the handshake's server side runs in softirq.
@@ -118,7 +122,7 @@ struct TraceTests {
     func sameAsLibbpfTools() throws {
         let namespace = try TraceNamespace()
         defer { namespace.delete() }
-        let port = TraceNamespace.basePort(4)
+        let port = TraceNamespace.basePort(3)
         let ours = try namespace.start([try TestEnvironment.binary("tcpstates"), "trace", "--json",
                                         "--port", "\(port),\(port + 1)", "--count", "\(Self.lifecycleArrows)",
                                         "--duration", "60"])

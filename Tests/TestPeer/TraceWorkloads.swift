@@ -3,9 +3,9 @@ import Glibc
 /// Workloads for the trace tests and benchmarks: every arrow of the diagram
 /// happens on known loopback endpoints.
 enum TraceWorkloads {
-    static let address = "127.0.0.1"
+    static let ipv4 = "127.0.0.1"
 
-    /// `lifecycle --port P`, in a fresh namespace: three scripted connections,
+    /// `lifecycle --port P [--ipv6]`, in a fresh namespace: three scripted connections,
     /// then the peer exits. Prints `LISTENER <endpoint>` and
     /// `CONNECTION <name> <client> <server>` for each, then `DONE`.
     ///  - `shutdown` on P, client port P+100: the client shuts down writing
@@ -15,7 +15,7 @@ enum TraceWorkloads {
     ///  - `simultaneous` on P+1, client port P+102: both send FIN while
     ///    nftables drops both directions; server->client passes first, so the
     ///    client goes through CLOSING.
-    static func lifecycle(port: UInt16) throws {
+    static func lifecycle(port: UInt16, address: String) throws {
         try Namespace.requireFresh()
         try Command.check(["ip", "link", "set", "lo", "up"])
         try Firewall.install(staticRules: [], pairs: [])
@@ -70,7 +70,7 @@ enum TraceWorkloads {
     /// first, server closes on EOF): 10 transitions each, plus the
     /// listener's 2. Prints `CONNECTIONS N SECONDS S RATE R`.
     static func burst(port: UInt16, connections: Int) throws {
-        let server = Endpoint(address, port)
+        let server = Endpoint(ipv4, port)
         let listener = try TCPSocket(family: .ipv4, label: "listener \(server)")
         try listener.setOption(level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, "SO_REUSEADDR")
         try listener.bind(server)
@@ -94,7 +94,7 @@ enum TraceWorkloads {
     }
 
     private static func listen(_ endpoint: Endpoint) throws -> TCPSocket {
-        let socket = try TCPSocket(family: .ipv4, label: "listener \(endpoint)")
+        let socket = try TCPSocket(family: endpoint.family, label: "listener \(endpoint)")
         try socket.bind(endpoint)
         try socket.listen(backlog: 16)
         return socket
@@ -103,7 +103,7 @@ enum TraceWorkloads {
     private static func connect(_ client: Endpoint, to server: Endpoint, via listener: TCPSocket)
         throws -> (client: TCPSocket, server: TCPSocket)
     {
-        let socket = try TCPSocket(family: .ipv4, label: "\(client)->\(server)")
+        let socket = try TCPSocket(family: client.family, label: "\(client)->\(server)")
         try socket.bind(client)
         try socket.connect(server)
         let accepted = try listener.accept(timeout: 5, label: "\(server)<-\(client)")

@@ -3,13 +3,13 @@ import Glibc
 // tcpstates-testpeer: real sockets for the integration tests and benchmarks.
 //   states                          every TCP diagram state on loopback (run in a fresh netns)
 //   hold --connections N --port P   N established loopback connections on port P
-//   lifecycle --port P              scripted connections for the trace tests (fresh netns)
+//   lifecycle --port P [--ipv6]     scripted connections for the trace tests (fresh netns)
 //   burst --port P --connections N  N connections opened and closed at full speed
 
 let usage = """
     usage: tcpstates-testpeer states
            tcpstates-testpeer hold --connections N --port P
-           tcpstates-testpeer lifecycle --port P
+           tcpstates-testpeer lifecycle --port P [--ipv6]
            tcpstates-testpeer burst --port P --connections N
     """
 
@@ -20,11 +20,12 @@ do {
     switch arguments.first {
     case "states" where arguments.count == 1:
         try StateHolder.run()
-    case "lifecycle" where arguments.count == 3 && arguments[1] == "--port":
+    case "lifecycle" where (3...4).contains(arguments.count) && arguments[1] == "--port"
+        && (arguments.count == 3 || arguments[3] == "--ipv6"):
         guard let port = UInt16(arguments[2]), port > 0, port < 65000 else {
             throw ConnectionHolder.UsageError(message: "--port wants 1-64999, got \(arguments[2])")
         }
-        try TraceWorkloads.lifecycle(port: port)
+        try TraceWorkloads.lifecycle(port: port, address: arguments.count == 4 ? "::1" : TraceWorkloads.ipv4)
     case "burst":
         let options = try ConnectionHolder.Options(parsing: Array(arguments.dropFirst()))
         try TraceWorkloads.burst(port: options.port, connections: options.connections)
