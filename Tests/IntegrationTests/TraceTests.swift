@@ -141,14 +141,23 @@ struct TraceTests {
         #expect(ourArrows.count == Self.lifecycleArrows)
         let theirArrows = LibbpfTcpstates.arrows(try String(contentsOfFile: theirFile, encoding: .utf8),
                                                  ports: [port, port + 1])
-        // It traces the whole machine: other work running beside the tests can
-        // overflow its buffer, and then it may miss some of ours.
-        if theirErrors.contains("lost") {
-            withKnownIssue("libbpf-tools lost events: \(theirErrors)", isIntermittent: true) {
-                #expect(ourArrows.sorted() == theirArrows.sorted())
+        // Whatever it saw, we saw too.
+        var unmatched = ourArrows
+        for arrow in theirArrows {
+            if let index = unmatched.firstIndex(of: arrow) {
+                unmatched.remove(at: index)
+            } else {
+                Issue.record("libbpf-tools saw an arrow tcpstates did not: \(arrow)")
             }
-        } else {
-            #expect(ourArrows.sorted() == theirArrows.sorted())
+        }
+        // It can miss some: it traces the whole machine and may lose events to a
+        // full buffer (it says so) or, without a word, when its BPF program is
+        // already running on that CPU as the tracepoint fires again (a softirq).
+        #expect(unmatched.count <= 3, "libbpf-tools missed too much to be chance: \(unmatched)")
+        if !unmatched.isEmpty {
+            withKnownIssue("libbpf-tools missed \(unmatched) (its stderr: \(theirErrors))", isIntermittent: true) {
+                #expect(unmatched.isEmpty)
+            }
         }
     }
 }
