@@ -223,13 +223,13 @@ _tcpstates() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    explain|help)
+    explain|trace|help)
         # Offer subcommand argument completions
         "_tcpstates_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'explain help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'explain trace help' -- "${cur}"))
         ;;
     esac
 }
@@ -245,6 +245,49 @@ _tcpstates_explain() {
     case "${positional_number}" in
     1)
         __tcpstates_add_completions -W 'LISTEN'$'\n''SYN_SENT'$'\n''SYN_RCVD'$'\n''ESTABLISHED'$'\n''FIN_WAIT_1'$'\n''FIN_WAIT_2'$'\n''CLOSE_WAIT'$'\n''CLOSING'$'\n''LAST_ACK'$'\n''TIME_WAIT'$'\n''CLOSED'
+        return
+        ;;
+    esac
+}
+
+_tcpstates_trace() {
+    repeating_flags=()
+    non_repeating_flags=(-l --listening -a --all -4 -6 --json --no-header --version -h --help)
+    repeating_options=(-p --port --local-port --sport --remote-port --dport -s --state --local --remote --addr)
+    non_repeating_options=(-c --count --duration --buffer-kb)
+    __tcpstates_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-p'|'--port')
+        return
+        ;;
+    '--local-port'|'--sport')
+        return
+        ;;
+    '--remote-port'|'--dport')
+        return
+        ;;
+    '-s'|'--state')
+        __tcpstates_add_completions -W 'LISTEN'$'\n''SYN_SENT'$'\n''SYN_RCVD'$'\n''ESTABLISHED'$'\n''FIN_WAIT_1'$'\n''FIN_WAIT_2'$'\n''CLOSE_WAIT'$'\n''CLOSING'$'\n''LAST_ACK'$'\n''TIME_WAIT'$'\n''CLOSED'$'\n''all'$'\n''connected'$'\n''synchronized'$'\n''bucket'$'\n''big'
+        return
+        ;;
+    '--local')
+        return
+        ;;
+    '--remote')
+        return
+        ;;
+    '--addr')
+        return
+        ;;
+    '-c'|'--count')
+        return
+        ;;
+    '--duration')
+        return
+        ;;
+    '--buffer-kb')
         return
         ;;
     esac

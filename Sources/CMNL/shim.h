@@ -13,8 +13,11 @@
 
 #include <libmnl/libmnl.h>
 
+// setns, statfs, unshare and signalfd do not come with Swift's Glibc module.
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <sys/signalfd.h>
 #include <linux/sched.h>
 
 // Function-like macros do not import into Swift.
@@ -23,5 +26,15 @@ static inline size_t CMNL_align(size_t len) { return MNL_ALIGN(len); }
 
 // setns(2) is behind _GNU_SOURCE in glibc's headers and syscall(2) is variadic.
 static inline int CMNL_setns_net(int fd) { return (int)syscall(SYS_setns, fd, CLONE_NEWNET); }
+
+/// The f_type of the filesystem holding `path`, or -1 with errno set.
+static inline long CMNL_filesystem_type(const char *path) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) return -1;
+    return (long)info.f_type;
+}
+
+/// unshare(CLONE_NEWNS): a private mount namespace for this process.
+static inline int CMNL_unshare_mount_namespace(void) { return (int)syscall(SYS_unshare, CLONE_NEWNS); }
 
 #endif

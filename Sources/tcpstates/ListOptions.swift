@@ -89,3 +89,14 @@ struct FilterOptions: ParsableArguments {
         }
     }
 }
+
+/// Output options every mode shares. A group, because the root command parses
+/// its own options even after a subcommand's name: a subcommand sees them
+/// only through the same group type.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Write JSON: the listing as one document, trace as one change per line.")
+    var json = false
+
+    @Flag(name: .customLong("no-header"), help: "Leave out the header line.")
+    var noHeader = false
+}

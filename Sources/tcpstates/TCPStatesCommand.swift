@@ -15,17 +15,16 @@ struct TCPStatesCommand: ParsableCommand {
             AND between options, OR within a list. Listing needs no privileges.
             """,
         version: "0.1.0",
-        subcommands: [ExplainCommand.self]
+        subcommands: [ExplainCommand.self, TraceCommand.self]
     )
 
     @OptionGroup(title: "Filters") var filters: FilterOptions
     @OptionGroup(title: "Owners, internals, timers, UDP, namespaces") var details: DetailOptions
 
-    @Flag(name: .long, help: "Write one JSON document instead of a table.")
-    var json = false
-
-    @Flag(name: .customLong("no-header"), help: "Leave out the table's header line.")
-    var noHeader = false
+    // Shared with subcommands as a group: the root parses its options wherever they stand.
+    @OptionGroup var output: OutputOptions
+    var json: Bool { output.json }
+    var noHeader: Bool { output.noHeader }
 
     @Option(name: .long, help: ArgumentHelp("Order rows by state, local, remote or port (default: the kernel's order).", valueName: "key"))
     var sort: ConnectionOrder?

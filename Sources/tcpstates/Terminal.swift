@@ -14,6 +14,20 @@ enum Terminal {
         try write(fd: 1, bytes)
     }
 
+    /// Whether stdout is a pipe (whose reader may go away).
+    static var standardOutputIsPipe: Bool {
+        var info = stat()
+        return fstat(1, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO
+    }
+
+    /// Thrown instead of exiting quietly when stdout's reader is gone, for
+    /// callers that must clean up first.
+    struct ClosedOutput: Error {}
+
+    static func writeStandardOutputOrThrowWhenClosed(_ bytes: UnsafeRawBufferPointer) throws {
+        try write(fd: 1, bytes, exitsOnClosedPipe: false)
+    }
+
     /// `tcpstates: MESSAGE` on stderr.
     static func error(_ message: String) {
         try? write(fd: 2, Array("tcpstates: \(message)\n".utf8).withUnsafeBytes { Array($0) })
@@ -23,13 +37,16 @@ enum Terminal {
         error(message)
     }
 
-    private static func write(fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
+    private static func write(fd: Int32, _ bytes: UnsafeRawBufferPointer, exitsOnClosedPipe: Bool = true) throws {
         var offset = 0
         while offset < bytes.count {
             let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                if errno == EPIPE { exit(0) }
+                if errno == EPIPE {
+                    if exitsOnClosedPipe { exit(0) }
+                    throw ClosedOutput()
+                }
                 throw RuntimeError(message: "cannot write output: \(String(cString: strerror(errno)))")
             }
             offset += written

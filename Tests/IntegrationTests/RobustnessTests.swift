@@ -94,8 +94,8 @@ extension RealSockets {
 /// A copy of a binary that user nobody can run, when the build directory is
 /// not reachable for nobody.
 enum UnprivilegedCopy {
-    static func path(of binary: String, namespace: PeerNamespace) throws -> String {
-        try path(of: binary) { try namespace.run($0) }
+    static func path(of binary: String, namespace: PeerNamespace?) throws -> String {
+        try path(of: binary) { arguments in try namespace.map { try $0.run(arguments) } ?? Subprocess.run(arguments) }
     }
 
     /// `run` runs a command where the copy will be used.

@@ -55,7 +55,7 @@ import Testing
         }
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["diagram"] as? String == StateDiagram.text)
-        #expect((object["transitions"] as? [Any])?.count == StateTransition.all.count)
+        #expect((object["transitions"] as? [Any])?.count == DiagramArrow.all.count)
         let states = try #require(object["states"] as? [[String: Any]])
         #expect(states.compactMap { $0["state"] as? String } == TCPState.allCases.map(\.name))
         for (json, explanation) in zip(states, StateExplanation.all) {

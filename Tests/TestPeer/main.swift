@@ -5,12 +5,16 @@ import Glibc
 //   hold --connections N --port P   N established loopback connections on port P
 //   owners                          sockets with known owners, UDP, timers (run in a fresh netns)
 //   lifecycle --port P              connections opened and closed on command (stdin)
+//   trace-lifecycle --port P [--ipv6] scripted connections for the trace tests (fresh netns)
+//   burst --port P --connections N  N connections opened and closed at full speed
 
 let usage = """
     usage: tcpstates-testpeer states
            tcpstates-testpeer hold --connections N --port P
            tcpstates-testpeer owners
            tcpstates-testpeer lifecycle --port P
+           tcpstates-testpeer trace-lifecycle --port P [--ipv6]
+           tcpstates-testpeer burst --port P --connections N
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -24,6 +28,15 @@ do {
         try OwnerHolder.run()
     case "listen" where arguments.count == 2:
         try OwnerHolder.listenUntilEOF(port: arguments[1])
+    case "trace-lifecycle" where (3...4).contains(arguments.count) && arguments[1] == "--port"
+        && (arguments.count == 3 || arguments[3] == "--ipv6"):
+        guard let port = UInt16(arguments[2]), port > 0, port < 65000 else {
+            throw ConnectionHolder.UsageError(message: "--port wants 1-64999, got \(arguments[2])")
+        }
+        try TraceWorkloads.lifecycle(port: port, address: arguments.count == 4 ? "::1" : TraceWorkloads.ipv4)
+    case "burst":
+        let options = try ConnectionHolder.Options(parsing: Array(arguments.dropFirst()))
+        try TraceWorkloads.burst(port: options.port, connections: options.connections)
     case "hold":
         try ConnectionHolder.run(ConnectionHolder.Options(parsing: Array(arguments.dropFirst())))
     case "lifecycle":

@@ -18,9 +18,9 @@ public struct StateExplanation: Sendable {
     public let pileUp: String
 
     /// The arrows into this state, from the diagram.
-    public var arrivals: [StateTransition] { StateTransition.into(state) }
+    public var arrivals: [DiagramArrow] { DiagramArrow.into(state) }
     /// The arrows out of this state, from the diagram.
-    public var departures: [StateTransition] { StateTransition.out(of: state) }
+    public var departures: [DiagramArrow] { DiagramArrow.out(of: state) }
 
     /// The explanation of `state`.
     public static func of(_ state: TCPState) -> StateExplanation {

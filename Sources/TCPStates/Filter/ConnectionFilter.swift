@@ -24,25 +24,35 @@ public struct ConnectionFilter: Sendable {
 
     /// True when the connection passes every filter.
     public func matches(_ c: Connection) -> Bool {
-        guard families.contains(c.family), transports.contains(c.transport) else { return false }
+        guard transports.contains(c.transport) else { return false }
         if c.transport == .udp {
             if let udpStates, !(c.state.map(udpStates.contains) ?? false) { return false }
-        } else if let state = c.state {
-            guard states.contains(state) else { return false }
-        } else if !includesUnknownStates {
+        } else if !matches(kernelState: c.kernelState) {
             return false
         }
-        if let ports, !ports.contains(c.local.port), !ports.contains(c.remote.port) { return false }
-        if let localPorts, !localPorts.contains(c.local.port) { return false }
-        if let remotePorts, !remotePorts.contains(c.remote.port) { return false }
-        if !localAddresses.isEmpty, !localAddresses.contains(where: { $0.contains(c.local.address) }) {
+        return matches(local: c.local, remote: c.remote)
+    }
+
+    /// True when a socket in kernel state `number` passes the state filter.
+    public func matches(kernelState number: UInt8) -> Bool {
+        if let state = TCPState(kernel: number) { return states.contains(state) }
+        return includesUnknownStates
+    }
+
+    /// True when a socket with these endpoints passes the family, port and address filters.
+    public func matches(local: Endpoint, remote: Endpoint) -> Bool {
+        guard families.contains(local.address.family) else { return false }
+        if let ports, !ports.contains(local.port), !ports.contains(remote.port) { return false }
+        if let localPorts, !localPorts.contains(local.port) { return false }
+        if let remotePorts, !remotePorts.contains(remote.port) { return false }
+        if !localAddresses.isEmpty, !localAddresses.contains(where: { $0.contains(local.address) }) {
             return false
         }
-        if !remoteAddresses.isEmpty, !remoteAddresses.contains(where: { $0.contains(c.remote.address) }) {
+        if !remoteAddresses.isEmpty, !remoteAddresses.contains(where: { $0.contains(remote.address) }) {
             return false
         }
         if !addresses.isEmpty,
-           !addresses.contains(where: { $0.contains(c.local.address) || $0.contains(c.remote.address) }) {
+           !addresses.contains(where: { $0.contains(local.address) || $0.contains(remote.address) }) {
             return false
         }
         return true

@@ -72,7 +72,7 @@ public struct ExplanationJSONRenderer {
             writer.append("\"diagram\": ")
             writer.append(jsonString: StateDiagram.text)
             writer.append(",\n\"transitions\": [")
-            for (index, arrow) in StateTransition.all.enumerated() {
+            for (index, arrow) in DiagramArrow.all.enumerated() {
                 writer.append(index == 0 ? "\n" : ",\n")
                 writer.append("{\"from\": \"\(arrow.from.name)\", \"to\": \"\(arrow.to.name)\", \"event\": ")
                 writer.append(jsonString: arrow.event)
@@ -106,8 +106,8 @@ public struct ExplanationJSONRenderer {
         writer.append("}")
     }
 
-    private func arrows(_ arrows: [StateTransition], key: String, other: String, to writer: ByteWriter,
-                        state: (StateTransition) -> TCPState) {
+    private func arrows(_ arrows: [DiagramArrow], key: String, other: String, to writer: ByteWriter,
+                        state: (DiagramArrow) -> TCPState) {
         writer.append(", \"\(key)\": [")
         for (index, arrow) in arrows.enumerated() {
             writer.append(index == 0 ? "{\"\(other)\": \"" : ", {\"\(other)\": \"")

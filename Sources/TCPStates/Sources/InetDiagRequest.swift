@@ -1,7 +1,7 @@
 import CMNL
 
-/// The bytes of a sock_diag dump request: nlmsghdr, inet_diag_req_v2 and,
-/// with a port filter, an INET_DIAG_REQ_BYTECODE attribute.
+/// The bytes of a sock_diag request: nlmsghdr, inet_diag_req_v2 and, with a
+/// port filter, an INET_DIAG_REQ_BYTECODE attribute.
 public enum InetDiagRequest {
     /// A SOCK_DIAG_BY_FAMILY dump of TCP (or UDP) sockets of one family in
     /// the states of `stateMask`; `extensions` is idiag_ext (bit n - 1 asks for attribute n).
@@ -9,13 +9,47 @@ public enum InetDiagRequest {
         family: AddressFamily, stateMask: UInt32, bytecode: [UInt8]?, sequence: UInt32,
         transport: TransportProtocol = .tcp, extensions: UInt8 = 0
     ) -> [UInt8] {
+        message(family: family, stateMask: stateMask, flags: NLM_F_REQUEST | NLM_F_DUMP,
+                bytecode: bytecode, sequence: sequence, transport: transport, extensions: extensions) { _ in }
+    }
+
+    /// An exact lookup of the one TCP socket (full, request or timewait) with
+    /// these endpoints: inet_diag_sockid filled in, no cookie to match.
+    public static func lookup(local: Endpoint, remote: Endpoint, sequence: UInt32) -> [UInt8] {
+        message(family: local.address.family, stateMask: ~0, flags: NLM_F_REQUEST,
+                bytecode: nil, sequence: sequence) { request in
+            // struct inet_diag_sockid at offset 8: be16 sport, be16 dport,
+            // be32 src[4], be32 dst[4], u32 if, u32 cookie[2].
+            request.storeBytes(of: local.port.bigEndian, toByteOffset: 8, as: UInt16.self)
+            request.storeBytes(of: remote.port.bigEndian, toByteOffset: 10, as: UInt16.self)
+            store(local.address, into: request, at: 12)
+            store(remote.address, into: request, at: 28)
+            request.storeBytes(of: UInt32.max, toByteOffset: 48, as: UInt32.self)  // INET_DIAG_NOCOOKIE
+            request.storeBytes(of: UInt32.max, toByteOffset: 52, as: UInt32.self)
+        }
+    }
+
+    private static func store(_ address: IPAddress, into request: UnsafeMutableRawBufferPointer, at offset: Int) {
+        if address.family == .ipv4 {
+            request.storeBytes(of: UInt32(truncatingIfNeeded: address.low).bigEndian, toByteOffset: offset, as: UInt32.self)
+        } else {
+            request.storeBytes(of: address.high.bigEndian, toByteOffset: offset, as: UInt64.self)
+            request.storeBytes(of: address.low.bigEndian, toByteOffset: offset + 8, as: UInt64.self)
+        }
+    }
+
+    private static func message(
+        family: AddressFamily, stateMask: UInt32, flags: Int32, bytecode: [UInt8]?, sequence: UInt32,
+        transport: TransportProtocol = .tcp, extensions: UInt8 = 0,
+        fillRequest: (UnsafeMutableRawBufferPointer) -> Void
+    ) -> [UInt8] {
         let requestSize = MemoryLayout<inet_diag_req_v2>.size
         let attributeSize = bytecode.map { CMNL_align(4 + $0.count) } ?? 0
         var buffer = [UInt8](repeating: 0, count: CMNL_nlmsg_hdrlen() + CMNL_align(requestSize) + attributeSize)
         let length = buffer.withUnsafeMutableBytes { raw -> Int in
             let header = mnl_nlmsg_put_header(raw.baseAddress)!
             header.pointee.nlmsg_type = UInt16(SOCK_DIAG_BY_FAMILY)
-            header.pointee.nlmsg_flags = UInt16(NLM_F_REQUEST | NLM_F_DUMP)
+            header.pointee.nlmsg_flags = UInt16(flags)
             header.pointee.nlmsg_seq = sequence
             let payload = mnl_nlmsg_put_extra_header(header, requestSize)!
             var request = inet_diag_req_v2()
@@ -24,6 +58,7 @@ public enum InetDiagRequest {
             request.idiag_ext = extensions
             request.idiag_states = stateMask
             payload.storeBytes(of: request, as: inet_diag_req_v2.self)
+            fillRequest(UnsafeMutableRawBufferPointer(start: payload, count: requestSize))
             if let bytecode {
                 bytecode.withUnsafeBytes { code in
                     mnl_attr_put(header, UInt16(INET_DIAG_REQ_BYTECODE), code.count, code.baseAddress)

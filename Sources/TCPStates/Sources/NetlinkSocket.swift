@@ -67,4 +67,32 @@ public final class NetlinkSocket {
             if progress == .done { return }
         }
     }
+
+    /// The one socket with exactly these endpoints (a timewait socket
+    /// included), or nil when there is none.
+    public func lookup(local: Endpoint, remote: Endpoint) throws -> Connection? {
+        sequence &+= 1
+        let request = InetDiagRequest.lookup(local: local, remote: remote, sequence: sequence)
+        let sent = request.withUnsafeBytes { mnl_socket_sendto(socket, $0.baseAddress, $0.count) }
+        guard sent >= 0 else { throw SourceError.system("netlink sock_diag lookup failed", errno) }
+        let capacity = receiveBuffer.count
+        return try receiveBuffer.withUnsafeMutableBytes { raw -> Connection? in
+            var received: Int
+            repeat {
+                received = mnl_socket_recvfrom(socket, raw.baseAddress, capacity)
+            } while received < 0 && errno == EINTR
+            guard received >= 0 else { throw SourceError.system("netlink sock_diag reply failed", errno) }
+            var found: Connection?
+            do {
+                _ = try InetDiagDecoder.decode(UnsafeRawBufferPointer(rebasing: raw[..<received])) { found = $0 }
+            } catch InetDiagReplyError.kernel(let code) where code == ENOENT {
+                return nil
+            } catch let error as InetDiagReplyError {
+                throw SourceError("netlink sock_diag lookup failed: \(error)")
+            }
+            // A lookup falls back to a listener on the local endpoint: not this socket.
+            guard let found, found.local == local, found.remote == remote else { return nil }
+            return found
+        }
+    }
 }

@@ -1,6 +1,6 @@
 /// One arrow of the TCP state diagram: the event that moves a socket from
 /// one state to another (`rcv` a segment, `snd` a segment, a call, a timer).
-public struct StateTransition: Hashable, Sendable {
+public struct DiagramArrow: Hashable, Sendable {
     public let from: TCPState
     public let to: TCPState
     public let event: String
@@ -12,7 +12,7 @@ public struct StateTransition: Hashable, Sendable {
     }
 
     /// Every arrow of the diagram, and the ones Linux adds (timeouts, RST).
-    public static let all: [StateTransition] = [
+    public static let all: [DiagramArrow] = [
         .init(.closed, .listen, "passive open: listen()"),
         .init(.closed, .synSent, "active open: connect(), snd SYN"),
         .init(.listen, .synReceived, "rcv SYN, snd SYN+ACK"),
@@ -36,7 +36,7 @@ public struct StateTransition: Hashable, Sendable {
     ]
 
     /// The arrows into `state`.
-    public static func into(_ state: TCPState) -> [StateTransition] { all.filter { $0.to == state } }
+    public static func into(_ state: TCPState) -> [DiagramArrow] { all.filter { $0.to == state } }
     /// The arrows out of `state`.
-    public static func out(of state: TCPState) -> [StateTransition] { all.filter { $0.from == state } }
+    public static func out(of state: TCPState) -> [DiagramArrow] { all.filter { $0.from == state } }
 }

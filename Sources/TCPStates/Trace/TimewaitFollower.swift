@@ -1,0 +1,101 @@
+/// Follows sockets the kernel replaced by a timewait minisock, whose later
+/// arrows no tracepoint reports.
+///
+/// When a socket leaves FIN_WAIT2 or CLOSING for CLOSE, the tracepoint's
+/// object is freed and a timewait socket with the same endpoints takes its
+/// place. sock_diag then shows it in TIME_WAIT (the peer's FIN had come: the
+/// arrow is -> TIME_WAIT), or still in FIN_WAIT_2 (an orphaned socket,
+/// close()d before the peer's FIN: its TIME_WAIT comes later, silently). The
+/// second kind is looked up again, at growing intervals, until it is in
+/// TIME_WAIT or gone.
+public struct TimewaitFollower {
+    struct Pending {
+        var transition: StateTransition
+        /// When the socket entered FIN_WAIT_2, in the trace clock.
+        var enteredAt: UInt64
+        var nextCheck: UInt64
+        var interval: UInt64
+    }
+
+    /// The kernel state of the socket with these endpoints now, nil when there is none.
+    private let lookup: (Endpoint, Endpoint) -> UInt8?
+    struct Key: Hashable {
+        var local: Endpoint
+        var remote: Endpoint
+    }
+
+    private var pending: [Key: Pending] = [:]
+    /// Beyond this many followed sockets, orphans are shown as the kernel reported them.
+    private let capacity: Int
+
+    static let firstInterval: UInt64 = 1_000_000        // 1 ms
+    static let longestInterval: UInt64 = 1_000_000_000  // 1 s
+
+    public init(capacity: Int = 65536, lookup: @escaping (Endpoint, Endpoint) -> UInt8?) {
+        self.lookup = lookup
+        self.capacity = capacity
+    }
+
+    /// Takes the kernel's `-> CLOSE` transition of a change at `timestamp`
+    /// (trace clock); returns what to show now, or nil when the socket lives
+    /// on as a FIN_WAIT_2 minisock and is followed.
+    public mutating func closed(_ transition: StateTransition, at timestamp: UInt64) -> StateTransition? {
+        guard transition.state == 7, transition.previousState == 5 || transition.previousState == 11 else {
+            return transition
+        }
+        var shown = transition
+        switch lookup(transition.local, transition.remote) {
+        case 6:
+            shown.state = 6
+            shown.stateSeenThroughSockDiag = true
+            return shown
+        case 5 where transition.previousState == 5 && pending.count < capacity:
+            let entered = timestamp &- (transition.stateNanoseconds ?? 0)
+            pending[Key(local: transition.local, remote: transition.remote)] = Pending(
+                transition: transition, enteredAt: transition.stateNanoseconds == nil ? 0 : entered,
+                nextCheck: timestamp &+ Self.firstInterval, interval: Self.firstInterval)
+            return nil
+        default:
+            return transition
+        }
+    }
+
+    /// Looks up the followed sockets whose check is due at `now` (trace
+    /// clock); returns the arrows seen: -> TIME_WAIT, or -> CLOSED for one
+    /// that is gone. `wallClockOffset` turns trace time into wall time.
+    public mutating func check(now: UInt64, wallClockOffset: UInt64) -> [StateTransition] {
+        var seen: [StateTransition] = []
+        for (key, item) in pending where item.nextCheck <= now {
+            let state = lookup(key.local, key.remote)
+            if state == 5 {
+                let interval = min(item.interval * 2, Self.longestInterval)
+                pending[key]?.interval = interval
+                pending[key]?.nextCheck = now &+ interval
+                continue
+            }
+            var arrow = item.transition
+            arrow.time = now &+ wallClockOffset
+            arrow.previousState = 5
+            arrow.state = state == 6 ? 6 : 7
+            arrow.stateNanoseconds = item.enteredAt == 0 ? nil : now &- item.enteredAt
+            arrow.task = nil
+            arrow.stateSeenThroughSockDiag = true
+            seen.append(arrow)
+            pending[key] = nil
+        }
+        return seen.sorted { $0.time < $1.time }
+    }
+
+    /// The peer of a followed socket changed state (on loopback, typically:
+    /// it sent its FIN): look the followed one up at the next check.
+    public mutating func peerChanged(local: Endpoint, remote: Endpoint) {
+        let key = Key(local: remote, remote: local)
+        if pending[key] != nil { pending[key]?.nextCheck = 0 }
+    }
+
+    /// The earliest due check, in the trace clock, or nil when nothing is followed.
+    public var nextCheck: UInt64? { pending.values.lazy.map(\.nextCheck).min() }
+
+    /// Sockets being followed.
+    public var count: Int { pending.count }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import TCPStates
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tcpstates trace`: every state transition as the kernel makes it, from
+/// the sock:inet_sock_set_state tracepoint through tracefs (no BPF).
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Print every TCP state transition as the kernel makes it (needs root).",
+        discussion: """
+            Reads the kernel's sock:inet_sock_set_state tracepoint through a private tracefs \
+            instance. One line per transition: time, endpoints, OLD -> NEW, milliseconds spent \
+            in OLD by that socket, and the process it ran in (- for softirq context and kernel \
+            threads). A socket that closes into TIME_WAIT is shown -> TIME_WAIT, as sock_diag \
+            sees it right after. --state matches the old or the new state. The tracepoint covers \
+            every network namespace of the machine. At exit, a line on stderr says how many \
+            events were seen and how many the kernel lost.
+            """
+    )
+
+    @OptionGroup(title: "Filters") var filters: FilterOptions
+
+    @OptionGroup var output: OutputOptions
+
+    @Option(name: [.customShort("c"), .long], help: ArgumentHelp("Stop after N transitions.", valueName: "n"))
+    var count: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Stop after SECONDS seconds.", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(name: .customLong("buffer-kb"), help: ArgumentHelp("Kernel trace buffer per CPU, in KiB.", valueName: "kib"))
+    var bufferKB = 8192
+
+    func validate() throws {
+        _ = try filters.makeFilter()
+        if let count, count < 1 { throw ValidationError("--count wants a positive number, got \(count)") }
+        if let duration, !(duration > 0 && duration < 1e9) {
+            throw ValidationError("--duration wants a positive number of seconds, got \(duration)")
+        }
+        guard (16...1_048_576).contains(bufferKB) else {
+            throw ValidationError("--buffer-kb wants 16 to 1048576, got \(bufferKB)")
+        }
+    }
+
+    func run() throws {
+        var filter = try filters.makeFilter()
+        // Without --state every arrow shows, CLOSED ones included.
+        if filter.includesUnknownStates { filter.states = .all }
+        // A reader that goes away must not kill the process before the instance is removed.
+        signal(SIGPIPE, SIG_IGN)
+        let stop: StopSignals
+        let instance: TraceInstance
+        do {
+            stop = try StopSignals()
+            instance = try TraceInstance(filter: TraceFilterExpression.make(filter), bufferKB: bufferKB)
+        } catch let error where error.errno == EACCES || error.errno == EPERM {
+            throw RuntimeError(message: "trace needs root for tracefs (\(error.message)); "
+                + "tcpstates --watch follows state changes without root")
+        } catch {
+            throw RuntimeError(message: error.message)
+        }
+        defer { instance.remove() }
+        let netlink = try? NetlinkSocket()
+        let tracer: TransitionTracer
+        do {
+            tracer = try TransitionTracer(instance: instance, filter: filter) { local, remote in
+                (try? netlink?.lookup(local: local, remote: remote))??.kernelState
+            }
+        } catch {
+            throw RuntimeError(message: error.message)
+        }
+        let writer = ByteWriter { try Terminal.writeStandardOutputOrThrowWhenClosed($0) }
+        let renderer = TransitionRenderer(writer: writer, format: output.json ? .json : .text)
+        if !output.noHeader { renderer.writeHeader() }
+        let summary: TraceSummary
+        do {
+            summary = try tracer.run(
+                stopFile: stop.fileDescriptor, closedOutput: Terminal.standardOutputIsPipe ? 1 : nil, deadline: duration.map { .now + .milliseconds(Int64($0 * 1000)) },
+                limit: count, emit: renderer.write, roundDone: writer.flush)
+        } catch is Terminal.ClosedOutput {
+            return
+        } catch let error as TraceError {
+            throw RuntimeError(message: error.message)
+        }
+        Terminal.error(Self.describe(summary))
+    }
+
+    /// The line at exit: what was seen and what the kernel lost.
+    static func describe(_ s: TraceSummary) -> String {
+        let lost = s.overrun + s.dropped
+        var line = "\(s.shown) transition\(s.shown == 1 ? "" : "s") shown, \(s.events) event\(s.events == 1 ? "" : "s") read; "
+        line += lost == 0 && s.pagesAfterLoss == 0
+            ? "the kernel lost none"
+            : "the kernel lost \(lost) (overrun \(s.overrun), dropped \(s.dropped))"
+        return line
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+@testable import TCPStates
+
+@Suite struct TraceRenderingTests {
+    static func endpoint(_ text: String, _ port: UInt16) -> Endpoint {
+        Endpoint(address: IPAddress(parsing: text)!, port: port)
+    }
+
+    /// The captured changes as the tracer turns them into transitions, owners named from captured /proc stats.
+    static func capturedTransitions(command: [UInt8]) throws -> [StateTransition] {
+        var clock = SocketStateClock()
+        var names = TaskNames { _ in Array("26029 (".utf8) + command + Array(") S 1 1 1 0 -1 4194304 0".utf8) }
+        return try TraceDecodingTests.decodedCapture().map { change in
+            StateTransition(time: 1_764_095_000_000_000_000 + change.timestamp, local: change.local, remote: change.remote,
+                            previousState: change.oldState, state: change.newState,
+                            stateNanoseconds: clock.record(change), task: names.owner(of: change))
+        }
+    }
+
+    static func render(_ transitions: [StateTransition], _ format: TransitionRenderer.Format) throws -> String {
+        let writer = ByteWriter(threshold: .max) { _ in }
+        let renderer = TransitionRenderer(writer: writer, format: format)
+        renderer.writeHeader()
+        for transition in transitions { try renderer.write(transition) }
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    @Test func ksoftirqdAndSoftirqContextOwnNothing() throws {
+        let ksoftirqd = try Fixture.bytes("trace/proc-stat-ksoftirqd.txt")
+        var names = TaskNames { _ in ksoftirqd }
+        var change = try #require(try TraceDecodingTests.decodedCapture().first)
+        change.contextFlags = 0
+        #expect(names.owner(of: change) == nil, "a kernel thread is no owner")
+        var processes = TaskNames { _ in Array("1 (sh) S 0 1 1 0 -1 4194560 0".utf8) }
+        #expect(processes.owner(of: change)?.command == Array("sh".utf8))
+        change.contextFlags = 0x10 | 0x02
+        #expect(processes.owner(of: change) == nil, "softirq context")
+        change.contextFlags = 0
+        change.pid = 0
+        #expect(processes.owner(of: change) == nil, "the idle task")
+        var gone = TaskNames { _ in nil }
+        change.pid = 4242
+        #expect(gone.owner(of: change) == TaskName(pid: 4242, command: nil))
+    }
+
+    @Test func anExitedProcessIsNamedFromSavedCmdlines() throws {
+        let text = try Fixture.bytes("trace/saved_cmdlines.txt")
+        let lines = text.split(separator: UInt8(ascii: "\n"))
+        try #require(lines.count > 100)
+        for line in lines {
+            let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 1)
+            let pid = try #require(Int32(String(decoding: parts[0], as: UTF8.self)))
+            #expect(TaskNames.command(of: pid, inSavedCmdlines: text) == Array(parts[1]))
+        }
+        // 11350 is there; 1135 and 113500 are not, and must not match it.
+        #expect(TaskNames.command(of: 11350, inSavedCmdlines: text) == Array("python3".utf8))
+        #expect(TaskNames.command(of: 1135, inSavedCmdlines: text) == nil)
+        #expect(TaskNames.command(of: 113500, inSavedCmdlines: text) == nil)
+        var change = try #require(try TraceDecodingTests.decodedCapture().first)
+        change.contextFlags = 0
+        change.pid = 11350
+        var names = TaskNames(readStat: { _ in nil }, savedCommand: { TaskNames.command(of: $0, inSavedCmdlines: text) })
+        #expect(names.owner(of: change) == TaskName(pid: 11350, command: Array("python3".utf8)))
+    }
+
+    @Test func aCachedNameIsReadAgainAfterASecond() throws {
+        var reads = 0
+        var names = TaskNames(readStat: { _ in reads += 1; return Array("7 (sh) S 0 1 1 0 -1 4194560 0".utf8) })
+        var change = try #require(try TraceDecodingTests.decodedCapture().first)
+        change.contextFlags = 0
+        _ = names.owner(of: change)
+        change.timestamp += 900_000_000
+        _ = names.owner(of: change)
+        #expect(reads == 1)
+        change.timestamp += 200_000_000
+        _ = names.owner(of: change)
+        #expect(reads == 2, "a pid may have been reused")
+    }
+
+    @Test func aCommandFromProcIsReadBetweenTheOuterParentheses() throws {
+        let parsed = try #require(TaskNames.parseStat(try Fixture.bytes("trace/proc-stat-escape-comm.txt")))
+        #expect(parsed.command == Array("we) ird\u{1b}[31m".utf8))
+        #expect(!parsed.isKernelThread)
+        #expect(TaskNames.parseStat(try Fixture.bytes("trace/proc-stat-ksoftirqd.txt"))?.isKernelThread == true)
+    }
+
+    @Test func controlBytesInACommandNeverReachTheTerminal() throws {
+        let command = Array("we) ird\u{1b}[31m".utf8) + [0xff, 0x07]
+        let text = try Self.render(try Self.capturedTransitions(command: command), .text)
+        #expect(!text.utf8.contains(0x1b) && !text.utf8.contains(0x07))
+        // Not UTF-8 as a whole: every byte outside printable ASCII is shown as \\xNN.
+        #expect(text.contains("we) ird\\x1b[31m\\xff\\x07[26029]"))
+    }
+
+    @Test func ndjsonLinesAreValidJSONWithTheWatchSchema() throws {
+        let command = Array("a\"b\\c\u{1b}".utf8)
+        let transitions = try Self.capturedTransitions(command: command)
+        let lines = try Self.render(transitions, .json).split(separator: "\n")
+        try #require(lines.count == transitions.count)
+        for (line, transition) in zip(lines, transitions) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["event"] as? String == "change")
+            #expect(object["source"] as? String == "trace")
+            #expect(object["state"] as? String == stateName(kernel: transition.state))
+            #expect(object["previous_state"] as? String == stateName(kernel: transition.previousState))
+            #expect(object["family"] as? String == transition.family.name)
+            let local = try #require(object["local"] as? [String: Any])
+            #expect(local["port"] as? Int == Int(transition.local.port))
+            #expect(local["address"] as? String == transition.local.address.description)
+            if let elapsed = transition.stateNanoseconds {
+                let ms = try #require(object["state_ms"] as? Double)
+                #expect(abs(ms - Double(elapsed) / 1e6) < 0.0006)
+            } else {
+                #expect(object["state_ms"] is NSNull)
+            }
+            let time = try #require(object["time"] as? String)
+            #expect(time.hasPrefix("2025-11-25T") && time.hasSuffix("Z") && time.count == 24, "\(time)")
+            if transition.task != nil {
+                #expect(object["command"] as? String == "a\"b\\c\u{1b}")
+            } else {
+                #expect(object["pid"] is NSNull && object["command"] is NSNull)
+            }
+        }
+    }
+
+    @Test func textColumnsLineUpWithTheHeader() throws {
+        let text = try Self.render(try Self.capturedTransitions(command: Array("python3".utf8)), .text)
+        let lines = text.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first)
+        func column(_ line: String, _ word: String) -> Int? { line.range(of: word).map { line.distance(from: line.startIndex, to: $0.lowerBound) } }
+        let arrow = try #require(column(lines[1], "-> "))
+        #expect(column(header, "NEW") == arrow + 3)
+        for line in lines.dropFirst() {
+            #expect(column(line, "-> ") == arrow, "\(line)")
+            #expect(line.split(separator: " ").count == 8, "\(line)")
+        }
+    }
+
+    @Test func timewaitFollowerShowsWhereTheClosedSocketWent() {
+        let local = Self.endpoint("127.0.0.1", 40000), remote = Self.endpoint("127.0.0.1", 7000)
+        func closing(_ old: UInt8) -> StateTransition {
+            StateTransition(time: 0, local: local, remote: remote, previousState: old, state: 7,
+                            stateNanoseconds: 2_000_000, task: nil)
+        }
+        var answers: [UInt8?] = [6]
+        var follower = TimewaitFollower { _, _ in answers.removeFirst() }
+        let direct = follower.closed(closing(5), at: 10_000_000)
+        #expect(direct?.state == 6 && direct?.stateSeenThroughSockDiag == true)
+        answers = [6]
+        #expect(follower.closed(closing(11), at: 10_000_000)?.state == 6, "CLOSING -> TIME_WAIT")
+        // An orphan: FIN_WAIT_2 minisock, still FIN_WAIT_2 at the first check, then TIME_WAIT.
+        answers = [5]
+        #expect(follower.closed(closing(5), at: 10_000_000) == nil)
+        #expect(follower.nextCheck == 11_000_000)
+        answers = [5]
+        #expect(follower.check(now: 11_000_000, wallClockOffset: 0).isEmpty)
+        #expect(follower.nextCheck == 13_000_000, "checks back off")
+        follower.peerChanged(local: remote, remote: local)
+        answers = [6]
+        let late = follower.check(now: 12_000_000, wallClockOffset: 5)
+        #expect(late.map(\.state) == [6] && late.first?.stateNanoseconds == 4_000_000 && late.first?.time == 12_000_005)
+        #expect(follower.count == 0)
+        // A minisock that is gone is CLOSED; a close with no timewait socket passes as the kernel said.
+        answers = [5, nil]
+        _ = follower.closed(closing(5), at: 0)
+        #expect(follower.check(now: 1_000_000, wallClockOffset: 0).map(\.state) == [7])
+        answers = [nil]
+        #expect(follower.closed(closing(5), at: 0) == closing(5))
+        #expect(follower.closed(closing(9), at: 0) == closing(9), "LAST_ACK -> CLOSE is not looked up")
+    }
+
+    @Test func kernelFilterHasProtocolFamilyAndEachPortList() throws {
+        var filter = ConnectionFilter()
+        #expect(TraceFilterExpression.make(filter) == "protocol == 6")
+        filter.families = [.ipv6]
+        filter.ports = try PortRanges(parsing: "80,8000-8100")
+        filter.remotePorts = try PortRanges(parsing: "443")
+        filter.localPorts = try PortRanges(parsing: "0-65535")
+        #expect(TraceFilterExpression.make(filter) ==
+            "protocol == 6 && family == 10 && (sport == 80 || (sport >= 8000 && sport <= 8100) || dport == 80 || "
+            + "(dport >= 8000 && dport <= 8100)) && dport == 443")
+    }
+}
