@@ -49,7 +49,7 @@ python-deps:
 	@PYTHONPATH=$(PYTHON_DEPS) python3 -c 'import prometheus_client' 2>/dev/null || \
 		python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(PYTHON_DEPS) prometheus-client
 
-# The man page and the completions are generated from the command definition
+# The man page, the completions and README's --help block are generated from the command definition
 # (the man page's prose is in man/tcpstates.1.in and man/options.in); a test
 # fails when the committed files differ from what this writes.
 docs: deps
@@ -62,6 +62,9 @@ docs: deps
 	.build/debug/tcpstates --generate-completion-script bash > completions/tcpstates.bash
 	.build/debug/tcpstates --generate-completion-script zsh > completions/_tcpstates
 	.build/debug/tcpstates --generate-completion-script fish > completions/tcpstates.fish
+	.build/debug/tcpstates --help > .build/help.txt
+	awk '/^\$$ tcpstates --help$$/ { print; while ((getline line < ".build/help.txt") > 0) print line; skip = 1; next } \
+		skip && /^```$$/ { skip = 0 } !skip { print }' README.md > README.md.new && mv README.md.new README.md
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -37,6 +37,17 @@ struct DocsTests {
         #expect(current, "\(path) is stale: run make docs (\(Checkout.firstDifference(committed, result.stdout)))")
     }
 
+    @Test("README's usage block is what tcpstates --help prints")
+    func readmeHelpIsCurrent() throws {
+        let result = try Subprocess.run([try TestEnvironment.binary("tcpstates"), "--help"])
+        try #require(result.termination == .exited(0), "\(result)")
+        let readme = try Checkout.text("README.md")
+        let start = try #require(readme.range(of: "$ tcpstates --help\n"), "README shows tcpstates --help")
+        let end = try #require(readme.range(of: "\n```", range: start.upperBound..<readme.endIndex))
+        let block = String(readme[start.upperBound..<end.lowerBound]) + "\n"
+        #expect(block == result.stdout, "README's --help block is stale: run make docs (\(Checkout.firstDifference(block, result.stdout)))")
+    }
+
     @Test("every option and subcommand of --help is in the man page")
     func manPageNamesEveryOption() throws {
         let page = try Checkout.text("man/tcpstates.1").replacingOccurrences(of: "\\-", with: "-")
