@@ -26,6 +26,8 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup(visibility: .private) var root: TCPStatesCommand
 
     func validate() throws {
+        try TCPStatesCommand.reject(root.listingOnlyOptionsGiven + root.filterOptionsGiven
+                                    + (root.noHeader ? ["--no-header"] : []), in: "explain")
         _ = try explanations()
     }
 

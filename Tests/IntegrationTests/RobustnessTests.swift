@@ -58,6 +58,8 @@ extension RealSockets {
             ["--state", "FOO"], ["--state", "established,nonsense"],
             ["--local", "127.0.0.1/33"], ["--remote", "::1/129"], ["--addr", "not-an-address"],
             ["--source", "carrier-pigeon"], ["--sort", "sideways"], ["--no-such-option"],
+            ["explain", "--port", "80"], ["explain", "TIME_WAIT", "--no-header"], ["trace", "--sort", "state"],
+            ["trace", "--udp"], ["trace", "--watch"],
             ["--format", "yaml"], ["--json", "--format", "prometheus"], ["-S", "--sort", "state"],
             ["--by-port", "--state", "nonsense"],
         ]
