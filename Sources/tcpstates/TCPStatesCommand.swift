@@ -97,25 +97,26 @@ struct TCPStatesCommand: ParsableCommand {
         }
         defer { capture?.close() }
 
-        if json, sort == nil {
-            var renderer = JSONRenderer(writer: writer)
-            let used = try lister.list(into: &renderer)
-            _ = used
+        // Renderers stream; only sorting holds the whole listing.
+        func render(_ renderer: inout some ListingRenderer) throws {
+            if let sort {
+                var collector = ConnectionCollector()
+                let used = try lister.list(into: &collector)
+                var connections = collector.connections
+                sort.sort(&connections)
+                try renderer.begin(source: used)
+                for connection in connections { try renderer.add(connection) }
+            } else {
+                try lister.list(into: &renderer)
+            }
             try renderer.finish()
-            try writer.flush()
-            return
         }
-        var collector = ConnectionCollector()
-        let used = try lister.list(into: &collector)
-        var connections = collector.connections
-        sort?.sort(&connections)
         if json {
             var renderer = JSONRenderer(writer: writer)
-            try renderer.begin(source: used)
-            for connection in connections { try renderer.add(connection) }
-            try renderer.finish()
+            try render(&renderer)
         } else {
-            try TableRenderer(showsHeader: !noHeader).render(connections, to: writer)
+            var renderer = TableRenderer(writer: writer, showsHeader: !noHeader, families: filter.families)
+            try render(&renderer)
         }
         try writer.flush()
     }

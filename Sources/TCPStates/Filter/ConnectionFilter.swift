@@ -19,7 +19,8 @@ public struct ConnectionFilter: Sendable {
 
     /// True when the connection passes every filter.
     public func matches(_ c: Connection) -> Bool {
-        guard families.contains(c.family) else { return false }
+        // Both families is the common case: no hashing per connection for it.
+        guard families.count == 2 || families.contains(c.family) else { return false }
         if let state = c.state {
             guard states.contains(state) else { return false }
         } else if !includesUnknownStates {

@@ -13,28 +13,32 @@ public struct JSONRenderer: ConnectionSink {
         writer.append("\", \"connections\": [")
     }
 
+    /// The most bytes one connection's object takes.
+    private static let maxObjectLength = 256 + 2 * ByteCursor.maxAddressLength
+
     public mutating func add(_ c: Connection) throws {
-        writer.append(count == 0 ? "\n" : ",\n")
+        let first = count == 0
         count += 1
-        writer.append("{\"family\": \"")
-        writer.append(c.family.name)
-        writer.append("\", \"state\": \"")
-        if let state = c.state { writer.append(state.name) } else { writer.append(stateName(kernel: c.kernelState)) }
-        writer.append("\", \"kernel_state\": ")
-        writer.append(decimal: UInt64(c.kernelState))
-        writer.append(", \"local\": ")
-        endpoint(c.local)
-        writer.append(", \"remote\": ")
-        endpoint(c.remote)
-        writer.append(", \"recv_q\": ")
-        writer.append(decimal: UInt64(c.recvQueue))
-        writer.append(", \"send_q\": ")
-        writer.append(decimal: UInt64(c.sendQueue))
-        writer.append(", \"uid\": ")
-        writer.append(decimal: UInt64(c.uid))
-        writer.append(", \"inode\": ")
-        writer.append(decimal: c.inode)
-        writer.append(UInt8(ascii: "}"))
+        writer.write(atMost: Self.maxObjectLength) { cursor in
+            cursor.append(first ? "\n" : ",\n")
+            cursor.append(c.family == .ipv4 ? "{\"family\": \"ipv4\", \"state\": \"" : "{\"family\": \"ipv6\", \"state\": \"")
+            stateText(c).write(to: &cursor)
+            cursor.append("\", \"kernel_state\": ")
+            cursor.append(decimal: UInt64(c.kernelState))
+            cursor.append(", \"local\": ")
+            Self.endpoint(c.local, &cursor)
+            cursor.append(", \"remote\": ")
+            Self.endpoint(c.remote, &cursor)
+            cursor.append(", \"recv_q\": ")
+            cursor.append(decimal: UInt64(c.recvQueue))
+            cursor.append(", \"send_q\": ")
+            cursor.append(decimal: UInt64(c.sendQueue))
+            cursor.append(", \"uid\": ")
+            cursor.append(decimal: UInt64(c.uid))
+            cursor.append(", \"inode\": ")
+            cursor.append(decimal: c.inode)
+            cursor.append(UInt8(ascii: "}"))
+        }
         try writer.flushIfFull()
     }
 
@@ -43,12 +47,13 @@ public struct JSONRenderer: ConnectionSink {
         writer.append(count == 0 ? "]}\n" : "\n]}\n")
     }
 
-    private func endpoint(_ e: Endpoint) {
-        writer.append("{\"address\": \"")
-        writer.append(address: e.address)
-        writer.append("\", \"port\": ")
-        writer.append(decimal: UInt64(e.port))
-        writer.append(UInt8(ascii: "}"))
+    @inline(__always)
+    private static func endpoint(_ e: Endpoint, _ cursor: inout ByteCursor) {
+        cursor.append("{\"address\": \"")
+        cursor.append(address: e.address)
+        cursor.append("\", \"port\": ")
+        cursor.append(decimal: UInt64(e.port))
+        cursor.append(UInt8(ascii: "}"))
     }
 }
 
@@ -62,3 +67,12 @@ public struct ConnectionCollector: ConnectionSink {
     public mutating func begin(source: SourceKind) throws { self.source = source }
     public mutating func add(_ connection: Connection) throws { connections.append(connection) }
 }
+
+/// A sink that writes the listing out and must be finished after the last connection.
+public protocol ListingRenderer: ConnectionSink {
+    /// Writes what closes the listing (and whatever is still held back).
+    mutating func finish() throws
+}
+
+extension JSONRenderer: ListingRenderer {}
+extension TableRenderer: ListingRenderer {}

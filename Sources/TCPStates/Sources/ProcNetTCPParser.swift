@@ -35,19 +35,19 @@ public enum ProcNetTCPParser {
         guard let (address, port) = split(text, at: ":"), address.count == words * 8, port.count == 4,
               let portValue = hex(port)
         else { return nil }
-        var values: [UInt32] = []
-        var start = address.startIndex
-        for _ in 0..<words {
-            guard let word = hex(address[start..<start + 8]) else { return nil }
-            // Each word is the in-memory (network-order) address bytes read as a host integer.
-            values.append(UInt32(bigEndian: UInt32(word)))
-            start += 8
+        // Each word is the in-memory (network-order) address bytes read as a host integer.
+        func word(_ index: Int) -> UInt32? {
+            let start = address.startIndex + 8 * index
+            return hex(address[start..<start + 8]).map { UInt32(bigEndian: UInt32(truncatingIfNeeded: $0)) }
         }
-        let ip = words == 1
-            ? IPAddress(ipv4: values[0])
-            : IPAddress(
-                ipv6High: UInt64(values[0]) << 32 | UInt64(values[1]),
-                low: UInt64(values[2]) << 32 | UInt64(values[3]))
+        let ip: IPAddress
+        if words == 1 {
+            guard let value = word(0) else { return nil }
+            ip = IPAddress(ipv4: value)
+        } else {
+            guard let w0 = word(0), let w1 = word(1), let w2 = word(2), let w3 = word(3) else { return nil }
+            ip = IPAddress(ipv6High: UInt64(w0) << 32 | UInt64(w1), low: UInt64(w2) << 32 | UInt64(w3))
+        }
         return Endpoint(address: ip, port: UInt16(portValue))
     }
 
