@@ -2,11 +2,13 @@ import Glibc
 
 // tcpstates-testpeer: real sockets for the integration tests and benchmarks.
 //   states                          every TCP diagram state on loopback (run in a fresh netns)
-//   hold --connections N --port P   N established loopback connections on port P
+//   hold --connections N --port P [--listeners L] [--time-wait T]
+//                                   N established loopback connections on port P, L more
+//                                   listeners on P+1..., T TIME_WAIT sockets to port P+1
 
 let usage = """
     usage: tcpstates-testpeer states
-           tcpstates-testpeer hold --connections N --port P
+           tcpstates-testpeer hold --connections N --port P [--listeners L] [--time-wait T]
     """
 
 signal(SIGPIPE, SIG_IGN)

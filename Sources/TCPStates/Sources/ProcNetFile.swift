@@ -36,15 +36,14 @@ public enum ProcNetFile {
             let end = carried + count
             let atEnd = count == 0
             let consumed = try buffer.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
                 var start = 0
-                var index = 0
-                while index < end {
-                    if raw[index] == UInt8(ascii: "\n") {
-                        lineNumber += 1
-                        try handle(UnsafeRawBufferPointer(rebasing: raw[start..<index]))
-                        start = index + 1
-                    }
-                    index += 1
+                // memchr finds the newlines: a byte loop here was a quarter of the user time.
+                while start < end, let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), end - start) {
+                    let index = base.distance(to: UnsafeRawPointer(newline))
+                    lineNumber += 1
+                    try handle(UnsafeRawBufferPointer(start: base + start, count: index - start))
+                    start = index + 1
                 }
                 if atEnd, start < end {
                     lineNumber += 1

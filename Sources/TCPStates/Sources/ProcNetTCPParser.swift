@@ -20,7 +20,7 @@ public enum ProcNetTCPParser {
         guard let localEndpoint = endpoint(local, words: wordCount),
               let remoteEndpoint = endpoint(remote, words: wordCount)
         else { throw ProcNetLineError("bad address") }
-        guard state.count == 2, let stateNumber = hex(state), let queuePair = split(queues, at: ":"),
+        guard state.count == 2, let stateNumber = hex(state), let queuePair = split(queues, at: UInt8(ascii: ":")),
               let sendQueue = hex(queuePair.0), let recvQueue = hex(queuePair.1),
               let uidValue = decimal(uid), let inodeValue = decimal(inode),
               uidValue <= UInt64(UInt32.max), sendQueue <= UInt64(UInt32.max), recvQueue <= UInt64(UInt32.max)
@@ -32,7 +32,7 @@ public enum ProcNetTCPParser {
 
     /// `0100007F:1F90` or 32 hex digits `:` port.
     private static func endpoint(_ text: Slice<UnsafeRawBufferPointer>, words: Int) -> Endpoint? {
-        guard let (address, port) = split(text, at: ":"), address.count == words * 8, port.count == 4,
+        guard let (address, port) = split(text, at: UInt8(ascii: ":")), address.count == words * 8, port.count == 4,
               let portValue = hex(port)
         else { return nil }
         // Each word is the in-memory (network-order) address bytes read as a host integer.
@@ -52,9 +52,9 @@ public enum ProcNetTCPParser {
     }
 
     private static func split(
-        _ text: Slice<UnsafeRawBufferPointer>, at separator: Character
+        _ text: Slice<UnsafeRawBufferPointer>, at separator: UInt8
     ) -> (Slice<UnsafeRawBufferPointer>, Slice<UnsafeRawBufferPointer>)? {
-        guard let index = text.firstIndex(of: UInt8(ascii: separator.unicodeScalars.first!)) else { return nil }
+        guard let index = text.firstIndex(of: separator) else { return nil }
         return (text[text.startIndex..<index], text[(index + 1)...])
     }
 
