@@ -74,15 +74,29 @@ public struct ConnectionLister {
             }
             try sink.add(connection)
         }
-        for family in filter.familiesToDump {
+        func dump(_ family: AddressFamily?) throws {
             do {
-                do {
-                    try netlink.dump(family: family, stateMask: mask, bytecode: bytecode, capture: netlinkCapture, deliver)
-                } catch let error as SourceError where error.errno == EINVAL && bytecode != nil && !begun {
-                    // A kernel that rejects the program: filter in user space alone.
-                    bytecode = nil
-                    try netlink.dump(family: family, stateMask: mask, bytecode: nil, capture: netlinkCapture, deliver)
-                }
+                try netlink.dump(family: family, stateMask: mask, bytecode: bytecode, capture: netlinkCapture, deliver)
+            } catch let error as SourceError where error.errno == EINVAL && bytecode != nil && !begun {
+                // A kernel that rejects the program: filter in user space alone.
+                bytecode = nil
+                try netlink.dump(family: family, stateMask: mask, bytecode: nil, capture: netlinkCapture, deliver)
+            }
+        }
+        var families = filter.familiesToDump
+        if families.count == 2 {
+            // Both families in one walk of the kernel's hash; a kernel that
+            // refuses the old request gets one request per family.
+            do {
+                try dump(nil)
+                families = []
+            } catch let error as SourceError where !begun {
+                _ = error
+            }
+        }
+        for family in families {
+            do {
+                try dump(family)
             } catch let error as SourceError where fallBack && !begun {
                 notice("netlink sock_diag failed (\(error.message)); reading /proc/net/tcp instead")
                 try listFromProc(into: &sink)
