@@ -109,16 +109,26 @@ public struct ConnectionLister {
 
     private func listFromProc(into sink: inout some ConnectionSink) throws {
         try sink.begin(source: .proc)
+        // Both files are opened, and read ahead, before the first is parsed:
+        // the kernel formats tcp6 while tcp is being parsed.
+        var inputs: [(AddressFamily, ReadAheadFile)] = []
+        defer { for (_, input) in inputs { input.close() } }
         for family in filter.familiesToDump {
             let path = procNetDirectory + (family == .ipv4 ? "/tcp" : "/tcp6")
+            let input: ReadAheadFile
             do {
-                try ProcNetFile.read(path: path, family: family, malformed: { bad in
-                    notice("skipped malformed line \(bad.line) of \(bad.path) (\(bad.reason))")
-                }) { connection in
-                    if filter.matches(connection) { try sink.add(connection) }
-                }
-            } catch let error as SourceError where error.errno == ENOENT && family == .ipv6 {
-                continue  // a kernel without IPv6 has no tcp6
+                input = try ReadAheadFile(path: path)
+            } catch {
+                if error.errno == ENOENT && family == .ipv6 { continue }  // a kernel without IPv6 has no tcp6
+                throw error
+            }
+            inputs.append((family, input))
+        }
+        for (family, input) in inputs {
+            try ProcNetFile.read(input, family: family, malformed: { bad in
+                notice("skipped malformed line \(bad.line) of \(bad.path) (\(bad.reason))")
+            }) { connection in
+                if filter.matches(connection) { try sink.add(connection) }
             }
         }
     }

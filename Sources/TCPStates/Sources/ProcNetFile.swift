@@ -18,16 +18,25 @@ public enum ProcNetFile {
         malformed: (Malformed) -> Void,
         _ body: (Connection) throws -> Void
     ) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SourceError.system("cannot read \(path)", errno) }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        let input = try ReadAheadFile(path: path)
+        defer { input.close() }
+        try read(input, family: family, malformed: malformed, body)
+    }
+
+    /// Reads a file already being read ahead, as `read(path:...)`.
+    public static func read(
+        _ input: ReadAheadFile, family: AddressFamily,
+        malformed: (Malformed) -> Void,
+        _ body: (Connection) throws -> Void
+    ) throws {
+        let path = input.path
+        var buffer = [UInt8](repeating: 0, count: 128 * 1024)
         var carried = 0     // bytes of an unfinished line kept at the start of buffer
         var lineNumber = 0
         while true {
             if carried == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
             let count = buffer.withUnsafeMutableBytes { raw in
-                Glibc.read(fd, raw.baseAddress! + carried, raw.count - carried)
+                input.read(into: raw.baseAddress! + carried, count: raw.count - carried)
             }
             if count < 0 {
                 if errno == EINTR { continue }
