@@ -9,18 +9,28 @@ ARGS    ?=
 # libmnl-dev and pkg-config to build; the rest for the integration tests
 # (ip, ss, nft, strace, setpriv) and benchmarks.
 APT_PACKAGES = libmnl-dev pkg-config iproute2 nftables strace util-linux
+# Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON.
+BENCH_APT_PACKAGES = hyperfine time net-tools jq
 
-.PHONY: deps build debug run test install uninstall clean
+.PHONY: deps bench-deps build debug run test bench install uninstall clean
 
-deps:
+# Installs the packages of $(1) that are missing (apt lists may be empty on a new machine).
+define apt_install_missing
 	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 		$$sudo apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call apt_install_missing,$(APT_PACKAGES))
+
+bench-deps: deps
+	$(call apt_install_missing,$(BENCH_APT_PACKAGES))
 
 # The Swift standard library is linked statically: the binary runs without
 # the toolchain and starts faster (libmnl stays dynamic: Debian ships no .a).
@@ -36,6 +46,11 @@ run: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# Side by side with ss and netstat at 10, 10k and 100k sockets; writes
+# bench/RESULTS.md. Needs root (network namespaces). BENCH_SIZES, BENCH_RUNS tune it.
+bench: bench-deps
+	bench/run.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
