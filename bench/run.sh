@@ -20,12 +20,14 @@ FILTER_PORT=7001        # first extra listener: it and the TIME_WAIT sockets
 NS=tcpst-b-$$
 WORK=$(mktemp -d /tmp/tcpstates-bench.XXXXXX)
 HOLDER_PID=
+RUNNING_PID=            # a hyperfine run, waited for so that a signal interrupts it
 
 say() { printf 'bench: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
 # Every exit path: stop the holder (EOF on its stdin, then a signal), drop the namespace.
 cleanup() {
+    [ -z "$RUNNING_PID" ] || kill "$RUNNING_PID" 2>/dev/null || true
     exec 3>&-
     if [ -n "$HOLDER_PID" ]; then
         kill "$HOLDER_PID" 2>/dev/null || true
@@ -87,7 +89,10 @@ census() {
 pair() {
     local json=$WORK/pair.json
     inns hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --output=null --style=none \
-        --export-json "$json" "$1" "$2" >/dev/null
+        --export-json "$json" "$1" "$2" >/dev/null &
+    RUNNING_PID=$!
+    wait "$RUNNING_PID"
+    RUNNING_PID=
     jq -r '[.results[].median * 1000] | map(. * 100 | round / 100) | "\(.[0]) \(.[1])"' "$json"
 }
 
