@@ -125,24 +125,37 @@ public final class ReadAheadFile: @unchecked Sendable {
             pthread_mutex_unlock(mutex)
             if stop { break }
 
-            var count: Int
-            repeat {
-                count = Glibc.read(fd, storage + next * chunkSize, chunkSize)
-            } while count < 0 && errno == EINTR
-            let failure = count < 0 ? errno : nil
+            // A /proc seq_file read returns one page at most: fill the whole
+            // chunk before handing it over, or the two threads take turns
+            // (and context switches) every 4 KiB.
+            let chunk = storage + next * chunkSize
+            var count = 0
+            var failure: Int32?
+            var atEnd = false
+            while count < chunkSize {
+                let n = Glibc.read(fd, chunk + count, chunkSize - count)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failure = errno }
+                if n <= 0 {
+                    atEnd = true
+                    break
+                }
+                count += n
+            }
 
             pthread_mutex_lock(mutex)
             if count > 0 {
                 lengths[next] = count
                 filled += 1
                 next = (next + 1) % chunkCount
-            } else {
+            }
+            if atEnd {
                 producerError = failure
                 producerDone = true
             }
             pthread_cond_broadcast(changed)
             pthread_mutex_unlock(mutex)
-            if count <= 0 { return }
+            if atEnd { return }
         }
         pthread_mutex_lock(mutex)
         producerDone = true
