@@ -33,6 +33,7 @@ public final class ByteWriter {
         if capacity - count < maximum { grow(toHold: count + maximum) }
         var cursor = ByteCursor(storage + count)
         let result = try body(&cursor)
+        assert(cursor.position - (storage + count) <= maximum, "wrote past the room reserved")
         count = cursor.position - storage
         return result
     }

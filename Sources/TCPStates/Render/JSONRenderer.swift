@@ -14,7 +14,8 @@ public struct JSONRenderer: ConnectionSink {
     }
 
     /// The most bytes one connection's object takes.
-    private static let maxObjectLength = 256 + 2 * ByteCursor.maxAddressLength
+    /// (About 330 with the longest names, numbers and addresses; with room to spare.)
+    private static let maxObjectLength = 512 + 2 * ByteCursor.maxAddressLength
 
     public mutating func add(_ c: Connection) throws {
         let first = count == 0
@@ -67,12 +68,3 @@ public struct ConnectionCollector: ConnectionSink {
     public mutating func begin(source: SourceKind) throws { self.source = source }
     public mutating func add(_ connection: Connection) throws { connections.append(connection) }
 }
-
-/// A sink that writes the listing out and must be finished after the last connection.
-public protocol ListingRenderer: ConnectionSink {
-    /// Writes what closes the listing (and whatever is still held back).
-    mutating func finish() throws
-}
-
-extension JSONRenderer: ListingRenderer {}
-extension TableRenderer: ListingRenderer {}

@@ -90,8 +90,8 @@ public struct ConnectionLister {
             do {
                 try dump(nil)
                 families = []
-            } catch let error as SourceError where !begun {
-                _ = error
+            } catch is SourceError where !begun {
+                // Nothing was delivered: ask again, one family at a time.
             }
         }
         for family in families {
