@@ -84,6 +84,7 @@ public struct ConnectionLister {
             }
         }
         var families = filter.familiesToDump
+        let compiled = bytecode
         if families.count == 2 {
             // Both families in one walk of the kernel's hash; a kernel that
             // refuses the old request gets one request per family.
@@ -91,7 +92,9 @@ public struct ConnectionLister {
                 try dump(nil)
                 families = []
             } catch is SourceError where !begun {
-                // Nothing was delivered: ask again, one family at a time.
+                // Nothing was delivered: ask again, one family at a time (and
+                // with the program again, in case the old request was what failed).
+                bytecode = compiled
             }
         }
         for family in families {
