@@ -8,8 +8,7 @@ ARGS    ?=
 
 # libmnl-dev and pkg-config to build; the rest for the integration tests
 # (ip, ss, nft, strace, setpriv, tmux for the watch screen; zsh and fish check the completions, mandoc
-# and groff the man page, python3 with pip fetches the Prometheus parser)
-# and benchmarks.
+# and groff the man page, python3 with pip fetches the Prometheus parser).
 APT_PACKAGES = libmnl-dev pkg-config iproute2 nftables strace util-linux \
 	zsh fish mandoc groff-base python3 python3-pip tmux
 # prometheus-client from PyPI, installed here (not into the system's Python)
@@ -18,17 +17,28 @@ PYTHON_DEPS = .build/python
 # What make install copies; the install test points it at a debug build.
 BINARY ?= .build/release/tcpstates
 
-.PHONY: deps python-deps build debug run test docs install uninstall clean
+# Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON.
+BENCH_APT_PACKAGES = hyperfine time net-tools jq
 
-deps:
+.PHONY: deps bench-deps python-deps build debug run test docs bench install uninstall clean
+
+# Installs the packages of $(1) that are missing (apt lists may be empty on a new machine).
+define apt_install_missing
 	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 		$$sudo apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+deps:
+	$(call apt_install_missing,$(APT_PACKAGES))
+
+bench-deps: deps
+	$(call apt_install_missing,$(BENCH_APT_PACKAGES))
 
 # The Swift standard library is linked statically: the binary runs without
 # the toolchain and starts faster (libmnl stays dynamic: Debian ships no .a).
@@ -65,6 +75,11 @@ docs: deps
 	.build/debug/tcpstates --help > .build/help.txt
 	awk '/^\$$ tcpstates --help$$/ { print; while ((getline line < ".build/help.txt") > 0) print line; skip = 1; next } \
 		skip && /^```$$/ { skip = 0 } !skip { print }' README.md > README.md.new && mv README.md.new README.md
+
+# Side by side with ss and netstat at 10, 10k and 100k sockets; writes
+# bench/RESULTS.md. Needs root (network namespaces). BENCH_SIZES, BENCH_RUNS tune it.
+bench: bench-deps
+	bench/run.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

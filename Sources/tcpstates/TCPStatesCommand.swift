@@ -118,30 +118,36 @@ struct TCPStatesCommand: ParsableCommand {
         }
         defer { capture?.close() }
 
-        if format == .json, sort == nil {
-            var renderer = JSONRenderer(writer: writer)
-            renderer.extraMembers = extras.jsonMembers
-            let used = try lister.list(into: &renderer)
-            extras.report(source: used)
+        // Renderers stream; only sorting holds the whole listing.
+        func render(_ renderer: inout some ListingRenderer) throws {
+            if let sort {
+                var collector = ConnectionCollector()
+                let used = try lister.list(into: &collector)
+                extras.report(source: used)
+                var connections = collector.connections
+                sort.sort(&connections)
+                try renderer.begin(source: used)
+                for connection in connections { try renderer.add(connection) }
+            } else {
+                extras.report(source: try lister.list(into: &renderer))
+            }
             try renderer.finish()
-            try writer.flush()
-            return
         }
-        var collector = ConnectionCollector()
-        let used = try lister.list(into: &collector)
-        extras.report(source: used)
-        var connections = collector.connections
-        sort?.sort(&connections)
         if format == .json {
             var renderer = JSONRenderer(writer: writer)
             renderer.extraMembers = extras.jsonMembers
-            try renderer.begin(source: used)
-            for connection in connections { try renderer.add(connection) }
-            try renderer.finish()
+            try render(&renderer)
         } else if let columns = extras.columns {
+            // Extra columns are as wide as their widest value: the table is measured whole.
+            var collector = ConnectionCollector()
+            let used = try lister.list(into: &collector)
+            extras.report(source: used)
+            var connections = collector.connections
+            sort?.sort(&connections)
             try ColumnTable(columns: columns, showsHeader: !noHeader).render(connections, to: writer)
         } else {
-            try TableRenderer(showsHeader: !noHeader).render(connections, to: writer)
+            var renderer = TableRenderer(writer: writer, showsHeader: !noHeader, families: filter.families)
+            try render(&renderer)
         }
         try writer.flush()
     }

@@ -4,7 +4,7 @@ import Testing
 /// The netlink decoder, the /proc parser and ss read the same captured sockets alike.
 @Suite struct CapturedSourcesTests {
     /// ss's state words and endpoints, turned into ours.
-    static func ssKeys() throws -> Set<SocketKey> {
+    static func ssKeys(_ file: String = "ss-tanH.txt") throws -> Set<SocketKey> {
         let names = [
             "ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT", "SYN-RECV": "SYN_RCVD", "FIN-WAIT-1": "FIN_WAIT_1",
             "FIN-WAIT-2": "FIN_WAIT_2", "TIME-WAIT": "TIME_WAIT", "CLOSE-WAIT": "CLOSE_WAIT",
@@ -20,7 +20,7 @@ import Testing
             return text
         }
         var keys: Set<SocketKey> = []
-        for line in try Fixture.text("ss-tanH.txt").split(separator: "\n") {
+        for line in try Fixture.text(file).split(separator: "\n") {
             let f = line.split(separator: " ")
             let local = endpoint(f[3], localHint: f[3])
             keys.insert(SocketKey(state: names[String(f[0])] ?? "?", local: local, remote: endpoint(f[4], localHint: f[3])))
@@ -35,6 +35,18 @@ import Testing
         // ss 6.1 does not ask for bound-inactive sockets; everything else it saw, we saw.
         #expect(keys.filter { $0.state != "CLOSED" } == (try Self.ssKeys()))
         #expect(keys.contains { $0.state == "CLOSED" }, "the capture asked for bound-inactive sockets")
+    }
+
+    /// The one-walk TCPDIAG_GETSOCK dump answers in messages of its own type, both families mixed.
+    @Test func bothFamilyCaptureDecodesToTheSocketsSsSaw() throws {
+        let name = "sockdiag-dump-both-families.bin"
+        let raw = try Fixture.bytes(name)
+        #expect(raw.count > 6 && UInt16(raw[4]) | UInt16(raw[5]) << 8 == 18, "the capture is a TCPDIAG_GETSOCK reply")
+        let decoded = try Fixture.decodeNetlink(name)
+        let keys = Set(decoded.map(SocketKey.init))
+        #expect(keys.count == decoded.count, "no socket twice")
+        #expect(Set(decoded.map(\.family)) == [.ipv4, .ipv6])
+        #expect(keys.filter { $0.state != "CLOSED" } == (try Self.ssKeys("ss-tanH-both-families.txt")))
     }
 
     @Test func procCaptureParsesToTheSocketsSsSaw() throws {

@@ -15,12 +15,23 @@ import Testing
         return String(decoding: collected, as: UTF8.self)
     }
 
+    static func table(
+        _ connections: [Connection], showsHeader: Bool = true, families: Set<AddressFamily> = [.ipv4, .ipv6]
+    ) throws -> String {
+        try output { writer in
+            var renderer = TableRenderer(writer: writer, showsHeader: showsHeader, families: families)
+            try renderer.begin(source: .netlink)
+            for c in connections { try renderer.add(c) }
+            try renderer.finish()
+        }
+    }
+
     @Test func tableColumnsAlignAndHeaderIsOptional() throws {
         var connections = try Self.sample()
         connections.append(Connection(
             kernelState: 42, local: Endpoint(address: .any(.ipv4), port: 1),
             remote: Endpoint(address: .any(.ipv4), port: 2), recvQueue: 1_234_567, sendQueue: 0, uid: 0, inode: 0))
-        let text = try Self.output { try TableRenderer().render(connections, to: $0) }
+        let text = try Self.table(connections)
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == connections.count + 1)
         #expect(lines[0].hasPrefix("STATE"))
@@ -35,7 +46,7 @@ import Testing
         }
         #expect(lines.last?.hasPrefix("UNKNOWN(42)") == true)
         #expect(lines.last?.contains("1234567") == true)
-        let bare = try Self.output { try TableRenderer(showsHeader: false).render(connections, to: $0) }
+        let bare = try Self.table(connections, showsHeader: false)
         #expect(bare.split(separator: "\n").count == connections.count)
     }
 

@@ -15,6 +15,10 @@ enum ConnectionHolder {
     struct Options {
         var connections = 0
         var port: UInt16 = 0
+        /// Extra listeners on port + 1, port + 2, ...
+        var listeners = 0
+        /// TIME_WAIT sockets to the first extra listener (port + 1).
+        var timeWait = 0
 
         init(parsing arguments: [String]) throws {
             var rest = arguments[...]
@@ -34,11 +38,18 @@ enum ConnectionHolder {
                     }
                     port = p
                     sawPort = true
+                case "--listeners", "--time-wait":
+                    guard let n = Int(value), (0...20_000).contains(n) else {
+                        throw UsageError(message: "\(flag) wants 0-20000, got \(value)")
+                    }
+                    if flag == "--listeners" { listeners = n } else { timeWait = n }
                 default:
                     throw UsageError(message: "unknown option \(flag)")
                 }
             }
             guard sawConnections, sawPort else { throw UsageError(message: "--connections and --port are required") }
+            guard timeWait == 0 || listeners > 0 else { throw UsageError(message: "--time-wait needs --listeners 1 or more") }
+            guard Int(port) + listeners <= 65535 else { throw UsageError(message: "--listeners goes past port 65535") }
         }
     }
 
@@ -70,6 +81,10 @@ enum ConnectionHolder {
             workers.append(try startWorker(first: first, count: count, server: server,
                                            listener: listener, control: control))
             first += count
+        }
+        let extras = try ExtraSockets.listeners(from: options.port + 1, count: options.listeners)
+        if let first = extras.first {
+            try ExtraSockets.timeWait(count: options.timeWait, to: first, at: Endpoint("127.0.0.1", options.port + 1))
         }
         writeAll(1, "READY\n")
         TerminationSignals.waitForEOFOrSignal()

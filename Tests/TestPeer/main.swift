@@ -2,7 +2,9 @@ import Glibc
 
 // tcpstates-testpeer: real sockets for the integration tests and benchmarks.
 //   states                          every TCP diagram state on loopback (run in a fresh netns)
-//   hold --connections N --port P   N established loopback connections on port P
+//   hold --connections N --port P [--listeners L] [--time-wait T]
+//                                   N established loopback connections on port P, L more
+//                                   listeners on P+1..., T TIME_WAIT sockets to port P+1
 //   owners                          sockets with known owners, UDP, timers (run in a fresh netns)
 //   lifecycle --port P              connections opened and closed on command (stdin)
 //   trace-lifecycle --port P [--ipv6] scripted connections for the trace tests (fresh netns)
@@ -10,7 +12,7 @@ import Glibc
 
 let usage = """
     usage: tcpstates-testpeer states
-           tcpstates-testpeer hold --connections N --port P
+           tcpstates-testpeer hold --connections N --port P [--listeners L] [--time-wait T]
            tcpstates-testpeer owners
            tcpstates-testpeer lifecycle --port P
            tcpstates-testpeer trace-lifecycle --port P [--ipv6]

@@ -41,7 +41,8 @@ public struct ConnectionFilter: Sendable {
 
     /// True when a socket with these endpoints passes the family, port and address filters.
     public func matches(local: Endpoint, remote: Endpoint) -> Bool {
-        guard families.contains(local.address.family) else { return false }
+        // Both families is the common case: no hashing per connection for it.
+        guard families.count == 2 || families.contains(local.address.family) else { return false }
         if let ports, !ports.contains(local.port), !ports.contains(remote.port) { return false }
         if let localPorts, !localPorts.contains(local.port) { return false }
         if let remotePorts, !remotePorts.contains(remote.port) { return false }

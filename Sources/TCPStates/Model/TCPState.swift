@@ -15,7 +15,10 @@ public enum TCPState: UInt8, CaseIterable, Sendable, Comparable {
     case closed
 
     /// The diagram name, as printed: `LISTEN`, `SYN_SENT`, ...
-    public var name: String {
+    public var name: String { staticName.description }
+
+    /// `name` as a StaticString, for writers that copy bytes.
+    public var staticName: StaticString {
         switch self {
         case .listen: "LISTEN"
         case .synSent: "SYN_SENT"

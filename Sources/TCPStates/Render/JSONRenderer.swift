@@ -15,29 +15,33 @@ public struct JSONRenderer: ConnectionSink {
         writer.append("\", \"connections\": [")
     }
 
+    /// The most bytes one connection's object takes.
+    /// (About 330 with the longest names, numbers and addresses; with room to spare.)
+    private static let maxObjectLength = 512 + 2 * ByteCursor.maxAddressLength
+
     public mutating func add(_ c: Connection) throws {
-        writer.append(count == 0 ? "\n" : ",\n")
+        let first = count == 0
         count += 1
-        writer.append("{\"protocol\": \"")
-        writer.append(c.transport.rawValue)
-        writer.append("\", \"family\": \"")
-        writer.append(c.family.name)
-        writer.append("\", \"state\": \"")
-        writer.append(c.stateText)
-        writer.append("\", \"kernel_state\": ")
-        writer.append(decimal: UInt64(c.kernelState))
-        writer.append(", \"local\": ")
-        writer.appendJSON(endpoint: c.local)
-        writer.append(", \"remote\": ")
-        writer.appendJSON(endpoint: c.remote)
-        writer.append(", \"recv_q\": ")
-        writer.append(decimal: UInt64(c.recvQueue))
-        writer.append(", \"send_q\": ")
-        writer.append(decimal: UInt64(c.sendQueue))
-        writer.append(", \"uid\": ")
-        writer.append(decimal: UInt64(c.uid))
-        writer.append(", \"inode\": ")
-        writer.append(decimal: c.inode)
+        writer.write(atMost: Self.maxObjectLength) { cursor in
+            cursor.append(first ? "\n" : ",\n")
+            cursor.append(c.transport == .tcp ? "{\"protocol\": \"tcp\", " : "{\"protocol\": \"udp\", ")
+            cursor.append(c.family == .ipv4 ? "\"family\": \"ipv4\", \"state\": \"" : "\"family\": \"ipv6\", \"state\": \"")
+            stateText(c).write(to: &cursor)
+            cursor.append("\", \"kernel_state\": ")
+            cursor.append(decimal: UInt64(c.kernelState))
+            cursor.append(", \"local\": ")
+            Self.endpoint(c.local, &cursor)
+            cursor.append(", \"remote\": ")
+            Self.endpoint(c.remote, &cursor)
+            cursor.append(", \"recv_q\": ")
+            cursor.append(decimal: UInt64(c.recvQueue))
+            cursor.append(", \"send_q\": ")
+            cursor.append(decimal: UInt64(c.sendQueue))
+            cursor.append(", \"uid\": ")
+            cursor.append(decimal: UInt64(c.uid))
+            cursor.append(", \"inode\": ")
+            cursor.append(decimal: c.inode)
+        }
         extraMembers?(c, writer)
         writer.append(UInt8(ascii: "}"))
         try writer.flushIfFull()
@@ -46,6 +50,15 @@ public struct JSONRenderer: ConnectionSink {
     /// Closes the document.
     public mutating func finish() throws {
         writer.append(count == 0 ? "]}\n" : "\n]}\n")
+    }
+
+    @inline(__always)
+    private static func endpoint(_ e: Endpoint, _ cursor: inout ByteCursor) {
+        cursor.append("{\"address\": \"")
+        cursor.append(address: e.address)
+        cursor.append("\", \"port\": ")
+        cursor.append(decimal: UInt64(e.port))
+        cursor.append(UInt8(ascii: "}"))
     }
 }
 

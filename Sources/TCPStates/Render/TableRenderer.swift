@@ -1,66 +1,152 @@
-/// Writes connections as an aligned table:
-/// `STATE  RECV-Q  SEND-Q  LOCAL  REMOTE`.
+/// Writes connections as an aligned table,
+/// `STATE  RECV-Q  SEND-Q  LOCAL  REMOTE`, without holding the listing:
+/// memory stays the same for ten sockets or a million.
 ///
-/// Column widths come from the data, so every row is formatted once into an
-/// arena first and the widths measured there.
-public struct TableRenderer {
-    public var showsHeader = true
+/// The first `measuredRows` rows are held back. A listing that ends within
+/// them gets columns as wide as their widest cell. A longer one is written
+/// with columns as wide as any cell can be for the families listed (like
+/// netstat's fixed columns, but never overflowing), so that every further
+/// row can be written as it arrives and still line up.
+public struct TableRenderer: ConnectionSink {
+    /// Rows held back to measure before the table switches to fixed widths.
+    public static let measuredRows = 1024
 
-    public init(showsHeader: Bool = true) { self.showsHeader = showsHeader }
+    struct Widths: Equatable {
+        var state: Int
+        var recvQueue: Int
+        var sendQueue: Int
+        var local: Int
 
-    public func render(_ connections: [Connection], to writer: ByteWriter) throws {
-        let header: [StaticString] = ["STATE", "RECV-Q", "SEND-Q", "LOCAL", "REMOTE"]
-        var stateWidth = 5, recvWidth = 6, sendWidth = 6, localWidth = 5
-        // Endpoint texts, local then remote for each row; ends[2i] ends row i's local.
-        let arena = ByteWriter(threshold: .max) { _ in }
-        var ends: [Int] = []
-        ends.reserveCapacity(connections.count * 2)
-        var names: [String] = []
-        for connection in connections {
-            let start = arena.bytes.count
-            arena.append(endpoint: connection.local)
-            ends.append(arena.bytes.count)
-            localWidth = max(localWidth, arena.bytes.count - start)
-            arena.append(endpoint: connection.remote)
-            ends.append(arena.bytes.count)
-            if connection.state == nil { names.append(stateName(kernel: connection.kernelState)) }
-            stateWidth = max(stateWidth, connection.state?.name.utf8.count ?? names.last!.utf8.count)
-            recvWidth = max(recvWidth, decimalWidth(UInt64(connection.recvQueue)))
-            sendWidth = max(sendWidth, decimalWidth(UInt64(connection.sendQueue)))
-        }
-        if showsHeader {
-            writer.append(header[0]); writer.appendSpaces(stateWidth - 5 + 2)
-            writer.appendSpaces(recvWidth - 6); writer.append(header[1]); writer.appendSpaces(2)
-            writer.appendSpaces(sendWidth - 6); writer.append(header[2]); writer.appendSpaces(2)
-            writer.append(header[3]); writer.appendSpaces(localWidth - 5 + 2)
-            writer.append(header[4]); writer.append(UInt8(ascii: "\n"))
-        }
-        var unknownIndex = 0
-        try arena.bytes.withUnsafeBytes { text in
-            var start = 0
-            for (row, connection) in connections.enumerated() {
-                let name: String
-                if let state = connection.state {
-                    name = state.name
-                } else {
-                    name = names[unknownIndex]
-                    unknownIndex += 1
-                }
-                writer.append(name)
-                writer.appendSpaces(stateWidth - name.utf8.count + 2)
-                writer.appendSpaces(recvWidth - decimalWidth(UInt64(connection.recvQueue)))
-                writer.append(decimal: UInt64(connection.recvQueue))
-                writer.appendSpaces(2 + sendWidth - decimalWidth(UInt64(connection.sendQueue)))
-                writer.append(decimal: UInt64(connection.sendQueue))
-                writer.appendSpaces(2)
-                let localEnd = ends[2 * row], remoteEnd = ends[2 * row + 1]
-                writer.append(UnsafeRawBufferPointer(rebasing: text[start..<localEnd]))
-                writer.appendSpaces(localWidth - (localEnd - start) + 2)
-                writer.append(UnsafeRawBufferPointer(rebasing: text[localEnd..<remoteEnd]))
-                writer.append(UInt8(ascii: "\n"))
-                start = remoteEnd
-                try writer.flushIfFull()
-            }
+        /// The header's own widths: the narrowest a table gets.
+        static let header = Widths(state: 5, recvQueue: 6, sendQueue: 6, local: 5)
+
+        /// Room for any row: `UNKNOWN(255)`, 10-digit queues, a full IPv6 endpoint
+        /// (`[ffff:...:ffff]:65535`) or an IPv4 one (`255.255.255.255:65535`).
+        static func fixed(ipv6: Bool) -> Widths {
+            Widths(state: 12, recvQueue: 10, sendQueue: 10, local: ipv6 ? 47 : 21)
         }
     }
+
+    private let writer: ByteWriter
+    private let showsHeader: Bool
+    private let listsIPv6: Bool
+    private var held: [Connection] = []
+    /// Set once rows are streamed with fixed widths.
+    private var streamingWidths: Widths?
+
+    /// A table for connections of `families`, which bound the address columns' width.
+    public init(writer: ByteWriter, showsHeader: Bool = true, families: Set<AddressFamily> = [.ipv4, .ipv6]) {
+        self.writer = writer
+        self.showsHeader = showsHeader
+        listsIPv6 = families.contains(.ipv6)
+    }
+
+    public mutating func begin(source: SourceKind) throws {}
+
+    public mutating func add(_ connection: Connection) throws {
+        if let widths = streamingWidths {
+            writeRow(connection, widths)
+            try writer.flushIfFull()
+            return
+        }
+        guard held.count == Self.measuredRows else {
+            held.append(connection)
+            return
+        }
+        let widths = Widths.fixed(ipv6: listsIPv6)
+        streamingWidths = widths
+        try writeHeld(widths)
+        held = []
+        writeRow(connection, widths)
+        try writer.flushIfFull()
+    }
+
+    /// Writes what is still held back, measured.
+    public mutating func finish() throws {
+        guard streamingWidths == nil else { return }
+        var widths = Widths.header
+        for c in held {
+            widths.state = max(widths.state, stateText(c).count)
+            widths.recvQueue = max(widths.recvQueue, decimalWidth(UInt64(c.recvQueue)))
+            widths.sendQueue = max(widths.sendQueue, decimalWidth(UInt64(c.sendQueue)))
+            widths.local = max(widths.local, Self.length(of: c.local))
+        }
+        try writeHeld(widths)
+        held = []
+    }
+
+    private func writeHeld(_ widths: Widths) throws {
+        if showsHeader { writeHeader(widths) }
+        for connection in held {
+            writeRow(connection, widths)
+            try writer.flushIfFull()
+        }
+    }
+
+    /// The most bytes one row takes.
+    private static let maxRowLength = 12 + 2 + 10 + 2 + 10 + 2 + 2 * ByteCursor.maxEndpointLength + 2 + 1
+
+    private func writeHeader(_ widths: Widths) {
+        writer.write(atMost: Self.maxRowLength) { cursor in
+            cursor.append("STATE")
+            cursor.appendSpaces(widths.state - 5 + 2)
+            cursor.appendSpaces(widths.recvQueue - 6)
+            cursor.append("RECV-Q  ")
+            cursor.appendSpaces(widths.sendQueue - 6)
+            cursor.append("SEND-Q  LOCAL")
+            cursor.appendSpaces(widths.local - 5 + 2)
+            cursor.append("REMOTE\n")
+        }
+    }
+
+    private func writeRow(_ c: Connection, _ widths: Widths) {
+        writer.write(atMost: Self.maxRowLength) { cursor in
+            let text = stateText(c)
+            text.write(to: &cursor)
+            cursor.appendSpaces(widths.state - text.count + 2)
+            cursor.append(decimal: UInt64(c.recvQueue), rightAlignedIn: widths.recvQueue)
+            cursor.appendSpaces(2)
+            cursor.append(decimal: UInt64(c.sendQueue), rightAlignedIn: widths.sendQueue)
+            cursor.appendSpaces(2)
+            let localStart = cursor.position
+            cursor.append(endpoint: c.local)
+            cursor.appendSpaces(widths.local - (cursor.position - localStart) + 2)
+            cursor.append(endpoint: c.remote)
+            cursor.append(UInt8(ascii: "\n"))
+        }
+    }
+
+    /// Bytes of an endpoint's text.
+    static func length(of endpoint: Endpoint) -> Int {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ByteCursor.maxEndpointLength) { room in
+            guard let base = room.baseAddress else { return 0 }
+            var cursor = ByteCursor(base)
+            cursor.append(endpoint: endpoint)
+            return cursor.position - base
+        }
+    }
+}
+
+/// A state's name as the table writes it, without making a String per row.
+struct StateText {
+    let name: StaticString?
+    let unknown: UInt8
+
+    var count: Int { name?.utf8CodeUnitCount ?? 9 + decimalWidth(UInt64(unknown)) }
+
+    func write(to cursor: inout ByteCursor) {
+        if let name {
+            cursor.append(name)
+        } else {
+            cursor.append("UNKNOWN(")
+            cursor.append(decimal: UInt64(unknown))
+            cursor.append(UInt8(ascii: ")"))
+        }
+    }
+}
+
+func stateText(_ c: Connection) -> StateText {
+    if c.transport == .udp, c.kernelState == 7 { return StateText(name: "UNCONN", unknown: 0) }
+    guard let state = c.state else { return StateText(name: nil, unknown: c.kernelState) }
+    return StateText(name: state.staticName, unknown: 0)
 }

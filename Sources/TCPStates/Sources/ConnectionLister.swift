@@ -78,19 +78,36 @@ public struct ConnectionLister {
             }
             try sink.add(connection)
         }
-        for (transport, family) in dumps {
+        func dump(_ transport: TransportProtocol, _ family: AddressFamily?) throws {
             let states = transport == .tcp ? mask : filter.udpKernelStateMask
             let ext = transport == .tcp ? extensions : 0
             do {
-                do {
-                    try netlink.dump(family: family, stateMask: states, bytecode: bytecode, transport: transport,
-                                     extensions: ext, capture: netlinkCapture, deliver)
-                } catch let error as SourceError where error.errno == EINVAL && bytecode != nil && !begun {
-                    // A kernel that rejects the program: filter in user space alone.
-                    bytecode = nil
-                    try netlink.dump(family: family, stateMask: states, bytecode: nil, transport: transport,
-                                     extensions: ext, capture: netlinkCapture, deliver)
-                }
+                try netlink.dump(family: family, stateMask: states, bytecode: bytecode, transport: transport,
+                                 extensions: ext, capture: netlinkCapture, deliver)
+            } catch let error as SourceError where error.errno == EINVAL && bytecode != nil && !begun {
+                // A kernel that rejects the program: filter in user space alone.
+                bytecode = nil
+                try netlink.dump(family: family, stateMask: states, bytecode: nil, transport: transport,
+                                 extensions: ext, capture: netlinkCapture, deliver)
+            }
+        }
+        var requests: [(TransportProtocol, AddressFamily?)] = dumps.map { ($0.0, $0.1) }
+        let compiled = bytecode
+        if filter.transports.contains(.tcp), filter.familiesToDump.count == 2 {
+            // TCP of both families in one walk of the kernel's hash; a kernel
+            // that refuses the old request gets one request per family.
+            do {
+                try dump(.tcp, nil)
+                requests.removeAll { $0.0 == .tcp }
+            } catch is SourceError where !begun {
+                // Nothing was delivered: ask again, one family at a time (and
+                // with the program again, in case the old request was what failed).
+                bytecode = compiled
+            }
+        }
+        for (transport, family) in requests {
+            do {
+                try dump(transport, family)
             } catch let error as SourceError where fallBack && !begun {
                 notice("netlink sock_diag failed (\(error.message)); reading /proc/net/tcp instead")
                 try listFromProc(into: &sink)
@@ -103,18 +120,26 @@ public struct ConnectionLister {
 
     private func listFromProc(into sink: inout some ConnectionSink) throws {
         try sink.begin(source: .proc)
+        // Every file is opened, and read ahead, before the first is parsed:
+        // the kernel formats tcp6 while tcp is being parsed.
+        var inputs: [(TransportProtocol, AddressFamily, ReadAheadFile)] = []
+        defer { for input in inputs { input.2.close() } }
         for (transport, family) in dumps {
             let path = procNetDirectory + "/" + transport.rawValue + (family == .ipv4 ? "" : "6")
             do {
-                try ProcNetFile.read(path: path, family: family, malformed: { bad in
-                    notice("skipped malformed line \(bad.line) of \(bad.path) (\(bad.reason))")
-                }) { parsed in
-                    var connection = parsed
-                    connection.transport = transport
-                    if filter.matches(connection), accepts?(connection) ?? true { try sink.add(connection) }
-                }
-            } catch let error as SourceError where error.errno == ENOENT && family == .ipv6 {
-                continue  // a kernel without IPv6 has no tcp6
+                inputs.append((transport, family, try ReadAheadFile(path: path)))
+            } catch {
+                if error.errno == ENOENT && family == .ipv6 { continue }  // a kernel without IPv6 has no tcp6
+                throw error
+            }
+        }
+        for (transport, family, input) in inputs {
+            try ProcNetFile.read(input, family: family, malformed: { bad in
+                notice("skipped malformed line \(bad.line) of \(bad.path) (\(bad.reason))")
+            }) { parsed in
+                var connection = parsed
+                connection.transport = transport
+                if filter.matches(connection), accepts?(connection) ?? true { try sink.add(connection) }
             }
         }
     }

@@ -45,7 +45,7 @@ public enum InetDiagDecoder {
                 guard payload.count >= 4 else { throw InetDiagReplyError.malformed("short NLMSG_ERROR") }
                 let code = payload.loadUnaligned(as: Int32.self)
                 if code != 0 { throw InetDiagReplyError.kernel(errno: -code) }
-            case Int32(SOCK_DIAG_BY_FAMILY):
+            case Int32(SOCK_DIAG_BY_FAMILY), Int32(TCPDIAG_GETSOCK):
                 var socket = try connection(from: payload)
                 socket.transport = transport
                 try body(socket)

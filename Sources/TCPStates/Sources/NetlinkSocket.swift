@@ -26,10 +26,11 @@ public final class NetlinkSocket {
 
     deinit { mnl_socket_close(socket) }
 
-    /// Sends one dump request and decodes the reply until NLMSG_DONE.
+    /// Sends one dump request (of both families when `family` is nil) and
+    /// decodes the reply until NLMSG_DONE.
     /// `capture`, when given, receives every raw reply buffer as read.
     public func dump(
-        family: AddressFamily, stateMask: UInt32, bytecode: [UInt8]?,
+        family: AddressFamily?, stateMask: UInt32, bytecode: [UInt8]?,
         transport: TransportProtocol = .tcp, extensions: UInt8 = 0,
         capture: ((UnsafeRawBufferPointer) -> Void)? = nil,
         _ body: (Connection) throws -> Void

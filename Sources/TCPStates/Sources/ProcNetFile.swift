@@ -18,16 +18,25 @@ public enum ProcNetFile {
         malformed: (Malformed) -> Void,
         _ body: (Connection) throws -> Void
     ) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw SourceError.system("cannot read \(path)", errno) }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        let input = try ReadAheadFile(path: path)
+        defer { input.close() }
+        try read(input, family: family, malformed: malformed, body)
+    }
+
+    /// Reads a file already being read ahead, as `read(path:...)`.
+    public static func read(
+        _ input: ReadAheadFile, family: AddressFamily,
+        malformed: (Malformed) -> Void,
+        _ body: (Connection) throws -> Void
+    ) throws {
+        let path = input.path
+        var buffer = [UInt8](repeating: 0, count: 128 * 1024)
         var carried = 0     // bytes of an unfinished line kept at the start of buffer
         var lineNumber = 0
         while true {
             if carried == buffer.count { buffer.append(contentsOf: [UInt8](repeating: 0, count: buffer.count)) }
             let count = buffer.withUnsafeMutableBytes { raw in
-                Glibc.read(fd, raw.baseAddress! + carried, raw.count - carried)
+                input.read(into: raw.baseAddress! + carried, count: raw.count - carried)
             }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -36,15 +45,14 @@ public enum ProcNetFile {
             let end = carried + count
             let atEnd = count == 0
             let consumed = try buffer.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
                 var start = 0
-                var index = 0
-                while index < end {
-                    if raw[index] == UInt8(ascii: "\n") {
-                        lineNumber += 1
-                        try handle(UnsafeRawBufferPointer(rebasing: raw[start..<index]))
-                        start = index + 1
-                    }
-                    index += 1
+                // memchr finds the newlines: a byte loop here was a quarter of the user time.
+                while start < end, let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), end - start) {
+                    let index = base.distance(to: UnsafeRawPointer(newline))
+                    lineNumber += 1
+                    try handle(UnsafeRawBufferPointer(start: base + start, count: index - start))
+                    start = index + 1
                 }
                 if atEnd, start < end {
                     lineNumber += 1
