@@ -85,10 +85,10 @@ census() {
     inns ss -tanH | awk '{n[$1]++} END {for (s in n) printf "%s %d\n", s, n[s]}' | sort | paste -sd, - | sed 's/,/, /g'
 }
 
-# One hyperfine run of two commands; prints "median_a median_b" in ms.
+# One hyperfine run of two commands ([runs] [warm-ups] if not the defaults); prints "median_a median_b" in ms.
 pair() {
     local json=$WORK/pair.json
-    inns hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --output=null --style=none \
+    inns hyperfine -N --warmup "${4:-$WARMUP}" --runs "${3:-$RUNS}" --output=null --style=none \
         --export-json "$json" "$1" "$2" >/dev/null &
     RUNNING_PID=$!
     wait "$RUNNING_PID"
@@ -112,7 +112,7 @@ verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r <= t ? "yes" : "**no**") }
 
 T=tcpstates
 SS_PORT="ss -tan '( sport = :$FILTER_PORT or dport = :$FILTER_PORT )'"
-# name | tcpstates command | peer command | target ratio at the largest size
+# name | tcpstates command | peer command | target ratio at the largest size [| runs | warm-ups]
 PAIRS=(
     "full listing|$T|ss -tan|0.7"
     "port filter|$T --port $FILTER_PORT|$SS_PORT|1.0"
@@ -121,7 +121,8 @@ PAIRS=(
     "/proc source vs netstat|$T --source proc|netstat -tan|0.6"
 )
 if "$TCPSTATES" --help 2>/dev/null | grep -q -- '--processes'; then
-    PAIRS+=("processes|$T --processes|ss -tanp|0.5")
+    # ss -tanp takes seconds a run at 100k sockets: fewer runs of this pair.
+    PAIRS+=("processes|$T --processes|ss -tanp|0.5|${BENCH_SLOW_RUNS:-5}|1")
 fi
 
 {
@@ -154,9 +155,9 @@ for N in $SIZES; do
         echo "|---|---|---|---:|---:|---:|---:|---|"
     } >>"$WORK/results.md"
     for entry in "${PAIRS[@]}"; do
-        IFS='|' read -r name ours theirs target <<<"$entry"
+        IFS='|' read -r name ours theirs target runs warmups <<<"$entry"
         say "$N: $name"
-        medians=$(pair "$BIN/$ours" "$theirs")
+        medians=$(pair "$BIN/$ours" "$theirs" "$runs" "$warmups")
         read -r a b <<<"$medians"
         r=$(ratio "$a" "$b")
         met="$target | $(verdict "$r" "$target")"
@@ -207,6 +208,21 @@ FIRST=${SIZES%% *}
         unset -n values
     done
 } >>"$WORK/results.md"
+
+# One watch refresh against one one-shot listing (issue 3's target: at most
+# 1.2x), at the sizes above 10 sockets; BENCH_WATCH=0 leaves it out.
+WATCH_AT=$(for N in $SIZES; do [ "$N" -ge 1000 ] && printf '%s ' "$N"; done)
+if [ "${BENCH_WATCH:-1}" = 1 ] && [ -n "$WATCH_AT" ]; then
+    say "watch refresh at $WATCH_AT sockets"
+    {
+        echo
+        echo "## Watch refresh vs one-shot listing"
+        echo
+        echo "CPU time (user + system) of one \`--watch\` refresh against one \`--json\` listing of the same sockets; target at most 1.2 (bench/watch-refresh.sh)."
+        echo
+        WATCH_SIZES="$WATCH_AT" bench/watch-refresh.sh
+    } >>"$WORK/results.md"
+fi
 
 cp "$WORK/results.md" "$RESULTS"
 say "wrote $RESULTS"
