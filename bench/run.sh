@@ -120,7 +120,8 @@ PAIRS=(
     "listening only|$T --listening|ss -tln|1.5"
     "/proc source vs netstat|$T --source proc|netstat -tan|0.6"
 )
-if "$TCPSTATES" --help 2>/dev/null | grep -q -- '--processes'; then
+# grep reads all of it: with -q, tcpstates would die of SIGPIPE and pipefail fail the test.
+if "$TCPSTATES" --help 2>/dev/null | grep -- '--processes' >/dev/null; then
     # ss -tanp takes seconds a run at 100k sockets: fewer runs of this pair.
     PAIRS+=("processes|$T --processes|ss -tanp|0.5|${BENCH_SLOW_RUNS:-5}|1")
 fi
