@@ -29,7 +29,7 @@ final class ScreenWatch {
         signals = try SignalPipe([SIGWINCH, SIGINT, SIGTERM, SIGHUP])
         let size = tty.size
         screen = WatchScreen(width: size.width, height: size.height, title: "")
-        screen.order = order
+        session.tracker.order = order
         screen.utcOffsetSeconds = WatchClock.utcOffsetSeconds
         titleSummary = filterSummary
     }

@@ -16,6 +16,7 @@ struct WatchMode {
     func run() throws {
         if json || !TTY.isTerminal(1) {
             let session = makeSession(notice: { Terminal.warning($0) })
+            session.tracker.order = nil  // events need no row order
             try EventStream(session: session, intervalMilliseconds: intervalMilliseconds).run()
             return
         }

@@ -21,6 +21,17 @@ public struct StateCounts: Hashable, Sendable {
         total += 1
     }
 
+    /// Uncounts one socket counted before under the same state.
+    public mutating func remove(_ connection: Connection) {
+        if let state = connection.state {
+            known[Int(state.rawValue)] -= 1
+        } else {
+            let count = unknown[connection.kernelState, default: 0] - 1
+            unknown[connection.kernelState] = count == 0 ? nil : count
+        }
+        total -= 1
+    }
+
     /// Adds another cell's counts to this one.
     public mutating func add(_ other: StateCounts) {
         for index in known.indices { known[index] += other.known[index] }

@@ -1,10 +1,12 @@
 /// Follows the sockets of successive snapshots and says what changed: the
 /// diff behind both the watch screen and its NDJSON events.
 ///
-/// A refresh is O(n): each socket of the new snapshot is looked up by its
-/// key in a dictionary, and one pass over the dictionary finds the sockets
-/// no longer there. The tracker is a `ConnectionSink`, so a listing streams
-/// straight into it without an intermediate array.
+/// A refresh is O(n) with small constants where little changed: the kernel
+/// dumps its hash table in a stable order, so each socket is first compared
+/// with the one at the same place of the previous dump, and only a mismatch
+/// hashes its key. Entries live in reused slots, the counts per state and
+/// the screen's order are kept up to date by the changes alone. The tracker
+/// is a `ConnectionSink`, so a listing streams straight into it.
 public struct SocketTracker: ConnectionSink {
     /// How a row is marked on screen.
     public enum Mark: Sendable, Equatable {
@@ -29,13 +31,29 @@ public struct SocketTracker: ConnectionSink {
         fileprivate var mark: Mark
         fileprivate var markedUntilRefresh: Int
         fileprivate var seenInRefresh: Int
+        /// Where it is in `dumpOrder` (before it is seen in a refresh) or `nextDumpOrder` (after).
+        fileprivate var position: Int32 = -1
+        fileprivate var isLive = true
 
         /// How long it has been in its current state, as far as the watch has seen.
         public func age(at now: WatchInstant) -> Int64 { max(0, now.monotonicMilliseconds - enteredAt) }
     }
 
     /// The sockets now present, by key.
-    public private(set) var entries: [ConnectionKey: Entry] = [:]
+    public var entries: Entries { Entries(slots: slots, index: index) }
+    /// The sockets now present in `order`; empty when `order` is nil.
+    public var ordered: OrderedEntries { OrderedEntries(slots: slots, order: sorted.slots) }
+    /// The sockets now present, counted by state.
+    public private(set) var counts = StateCounts()
+    /// The order `ordered` keeps, nil for none (the NDJSON stream needs none).
+    public var order: ConnectionOrder? = .state {
+        didSet {
+            sorted = SlotOrder()
+            guard order != nil else { return }
+            for slot in index.values { sorted.place(slot) }
+            updateOrder()
+        }
+    }
     /// Sockets that went away since the last refresh began: shown once as gone.
     public private(set) var gone: [WatchEvent] = []
     /// The latest open, change and close events, oldest first.
@@ -53,6 +71,21 @@ public struct SocketTracker: ConnectionSink {
     private var pending: [WatchEvent] = []
     private var now = WatchInstant(wallMilliseconds: 0, monotonicMilliseconds: 0)
     private var recentlyClosed: [ConnectionKey: Int64] = [:]
+    /// Every entry, present or free; `index` names the present ones.
+    private var slots: [Entry] = []
+    private var freeSlots: [Int32] = []
+    private var index: [ConnectionKey: Int32] = [:]
+    /// The slots in the order of the last refresh's dump, then those a
+    /// destroy lookup added since: what the next refresh expects.
+    private var dumpOrder: [Int32] = []
+    /// The order of the refresh being taken.
+    private var nextDumpOrder: [Int32] = []
+    /// Where in `dumpOrder` the next socket of the refresh is expected.
+    private var cursor = 0
+    /// Entries present when the refresh began that it has seen so far.
+    private var seenCount = 0
+    private var presentAtBegin = 0
+    private var sorted = SlotOrder()
 
     public init() {}
 
@@ -60,14 +93,37 @@ public struct SocketTracker: ConnectionSink {
     public mutating func beginRefresh(at time: WatchInstant) {
         now = time
         gone.removeAll(keepingCapacity: true)
-        recentlyClosed = recentlyClosed.filter { time.monotonicMilliseconds - $0.value < closeMemoryMilliseconds }
+        if !recentlyClosed.isEmpty {
+            recentlyClosed = recentlyClosed.filter { time.monotonicMilliseconds - $0.value < closeMemoryMilliseconds }
+        }
+        cursor = 0
+        seenCount = 0
+        presentAtBegin = index.count
+        nextDumpOrder.removeAll(keepingCapacity: true)
     }
 
     public mutating func begin(source: SourceKind) throws {}
 
     /// One socket of the snapshot being taken.
     public mutating func add(_ connection: Connection) throws {
-        observe(connection, inRefresh: refreshCount + 1)
+        let refresh = refreshCount + 1
+        if cursor < dumpOrder.count {
+            let expected = Int(dumpOrder[cursor])
+            if slots[expected].isLive, slots[expected].connection.local == connection.local,
+               slots[expected].connection.remote == connection.remote {
+                cursor += 1
+                update(Int32(expected), with: connection, inRefresh: refresh)
+                return
+            }
+        }
+        guard let slot = index[connection.key] else {
+            insert(connection, inRefresh: refresh)
+            return
+        }
+        // Out of step with the previous dump: carry on after where this socket was in it.
+        let entry = slots[Int(slot)]
+        if entry.seenInRefresh != refresh, entry.position >= 0 { cursor = Int(entry.position) + 1 }
+        update(slot, with: connection, inRefresh: refresh)
     }
 
     /// Ends the refresh: sockets not seen in it are closed. Returns the
@@ -75,13 +131,16 @@ public struct SocketTracker: ConnectionSink {
     /// `open`, `change` and `close`.
     public mutating func finishRefresh() -> [WatchEvent] {
         refreshCount += 1
-        var vanished: [ConnectionKey] = []
-        for (key, entry) in entries where entry.seenInRefresh != refreshCount { vanished.append(key) }
-        for key in vanished {
-            guard let entry = entries.removeValue(forKey: key) else { continue }
-            close(entry.connection, previous: entry)
-            recentlyClosed[key] = now.monotonicMilliseconds
+        if seenCount < presentAtBegin {
+            // Every entry present at the start is in `dumpOrder`; a freed or reused slot there is skipped.
+            for slot in dumpOrder where slots[Int(slot)].isLive && slots[Int(slot)].seenInRefresh != refreshCount {
+                let entry = remove(slot)
+                close(entry.connection, previous: entry)
+                recentlyClosed[entry.connection.key] = now.monotonicMilliseconds
+            }
         }
+        swap(&dumpOrder, &nextDumpOrder)
+        updateOrder()
         return takeEvents()
     }
 
@@ -95,8 +154,13 @@ public struct SocketTracker: ConnectionSink {
         now = time
         let key = destroyed.key
         if let current {
-            observe(current, inRefresh: entries[key]?.seenInRefresh ?? refreshCount)
-        } else if let entry = entries.removeValue(forKey: key) {
+            if let slot = index[current.key] {
+                update(slot, with: current, inRefresh: slots[Int(slot)].seenInRefresh)
+            } else {
+                insert(current, inRefresh: refreshCount)
+            }
+        } else if let slot = index[key] {
+            let entry = remove(slot)
             close(entry.connection, previous: entry)
             recentlyClosed[key] = time.monotonicMilliseconds
         } else if recentlyClosed[key].map({ time.monotonicMilliseconds - $0 >= closeMemoryMilliseconds }) ?? true {
@@ -104,6 +168,7 @@ public struct SocketTracker: ConnectionSink {
             close(destroyed, previous: nil)
             recentlyClosed[key] = time.monotonicMilliseconds
         }
+        updateOrder()
         return takeEvents()
     }
 
@@ -112,32 +177,82 @@ public struct SocketTracker: ConnectionSink {
         refreshCount < entry.markedUntilRefresh ? entry.mark : .none
     }
 
-    private mutating func observe(_ connection: Connection, inRefresh refresh: Int) {
-        let key = connection.key
-        guard let index = entries.index(forKey: key) else {
-            let atStart = refreshCount == 0
-            entries[key] = Entry(
-                connection: connection, enteredAt: now.monotonicMilliseconds, enteredAtIsKnown: !atStart,
-                previousKernelState: nil, mark: atStart ? .none : .new,
-                markedUntilRefresh: atStart ? 0 : refreshCount + 1 + markedRefreshes, seenInRefresh: refresh)
-            record(WatchEvent(kind: atStart ? .present : .open, time: now, connection: connection))
+    /// A socket not present before: in a refresh (`inRefresh` is the one
+    /// being taken) it joins the dump order, otherwise it is expected next.
+    private mutating func insert(_ connection: Connection, inRefresh refresh: Int) {
+        let atStart = refreshCount == 0
+        let duringRefresh = refresh > refreshCount
+        var entry = Entry(
+            connection: connection, enteredAt: now.monotonicMilliseconds, enteredAtIsKnown: !atStart,
+            previousKernelState: nil, mark: atStart ? .none : .new,
+            markedUntilRefresh: atStart ? 0 : refreshCount + 1 + markedRefreshes, seenInRefresh: refresh)
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+        } else {
+            slot = Int32(slots.count)
+            slots.append(entry)
+        }
+        if duringRefresh {
+            entry.position = Int32(nextDumpOrder.count)
+            nextDumpOrder.append(slot)
+        } else {
+            entry.position = Int32(dumpOrder.count)
+            dumpOrder.append(slot)
+        }
+        slots[Int(slot)] = entry
+        index[connection.key] = slot
+        counts.add(connection)
+        if order != nil { sorted.place(slot) }
+        record(WatchEvent(kind: atStart ? .present : .open, time: now, connection: connection))
+    }
+
+    /// A socket present before, seen again.
+    private mutating func update(_ slot: Int32, with connection: Connection, inRefresh refresh: Int) {
+        let s = Int(slot)
+        if refresh > refreshCount, slots[s].seenInRefresh != refresh {
+            seenCount += 1
+            slots[s].position = Int32(nextDumpOrder.count)
+            nextDumpOrder.append(slot)
+        }
+        slots[s].seenInRefresh = refresh
+        let oldState = slots[s].connection.kernelState
+        guard oldState != connection.kernelState else {
+            slots[s].connection = connection
             return
         }
-        // Mutating through the values view changes the entry in place: no copy, no rehash.
-        let old = entries.values[index]
-        entries.values[index].seenInRefresh = refresh
-        entries.values[index].connection = connection
+        let old = slots[s]
+        slots[s].connection = connection
+        counts.remove(old.connection)
+        counts.add(connection)
+        if order == .state { sorted.place(slot) }
         guard !connection.hasSameState(as: old.connection) else { return }
-        entries.values[index].previousKernelState = old.connection.kernelState
-        entries.values[index].enteredAt = now.monotonicMilliseconds
-        entries.values[index].enteredAtIsKnown = true
-        entries.values[index].mark = .changed
+        slots[s].previousKernelState = oldState
+        slots[s].enteredAt = now.monotonicMilliseconds
+        slots[s].enteredAtIsKnown = true
+        slots[s].mark = .changed
         // Counted from the refresh being taken: the mark is drawn `markedRefreshes` times.
-        entries.values[index].markedUntilRefresh = refreshCount + 1 + markedRefreshes
+        slots[s].markedUntilRefresh = refreshCount + 1 + markedRefreshes
         record(WatchEvent(
-            kind: .change, time: now, connection: connection,
-            previousKernelState: old.connection.kernelState,
+            kind: .change, time: now, connection: connection, previousKernelState: oldState,
             previousStateMilliseconds: old.enteredAtIsKnown ? old.age(at: now) : nil))
+    }
+
+    /// Takes a present socket out; returns its entry.
+    private mutating func remove(_ slot: Int32) -> Entry {
+        let entry = slots[Int(slot)]
+        slots[Int(slot)].isLive = false
+        index[entry.connection.key] = nil
+        freeSlots.append(slot)
+        counts.remove(entry.connection)
+        if order != nil { sorted.remove(slot) }
+        return entry
+    }
+
+    private mutating func updateOrder() {
+        guard let order else { return }
+        let slots = self.slots
+        sorted.update { order.areInIncreasingOrder(slots[Int($0)].connection, slots[Int($1)].connection) }
     }
 
     private mutating func close(_ connection: Connection, previous: Entry?) {

@@ -15,13 +15,14 @@ public struct ScreenLine: Equatable, Sendable {
 
 /// Lays the watch screen out for a window of `width` x `height` cells:
 /// title, counts per state, the table of sockets with their AGE, and a pane
-/// of the latest transitions. Pure: lines in, no terminal involved.
+/// of the latest transitions. Pure: lines in, no terminal involved. The
+/// rows are in the tracker's `order`, which must not be nil; only the rows
+/// shown are formatted.
 public struct WatchScreen {
     public var width: Int
     public var height: Int
     /// What is watched (source, interval, filters), shown after the clock; printable ASCII.
     public var title: String
-    public var order: ConnectionOrder = .state
     /// Offset of the local time zone, for the clock and the transition times.
     public var utcOffsetSeconds = 0
     public var paused = false
@@ -41,15 +42,15 @@ public struct WatchScreen {
         let clock = CalendarTime(milliseconds: now.wallMilliseconds, utcOffsetSeconds: utcOffsetSeconds).clockText
         let keys = paused ? "[paused: space resumes, q quits]" : "(space pauses, arrows scroll, q quits)"
         var lines = [ScreenLine("\(clock)  \(title)  \(keys)", .title),
-                     ScreenLine(StateCounts(tracker.entries.values.lazy.map(\.connection)).text)]
-        let rows = tableRows(tracker, at: now)
-        let space = layoutSpace(rowCount: rows.count, transitionCount: tracker.transitions.count)
+                     ScreenLine(tracker.counts.text)]
+        let rowCount = Self.rowCount(tracker)
+        let space = layoutSpace(rowCount: rowCount, transitionCount: tracker.transitions.count)
         if space.tableRows >= 1 {
-            let first = min(max(0, firstRow), rows.count - space.visibleRows)
-            lines += TableLayout(rows: Array(rows[first..<(first + space.visibleRows)])).lines
-            if space.visibleRows < rows.count {
-                let above = first > 0 ? " (\(first) above, \(rows.count - space.visibleRows - first) below)" : ""
-                lines.append(ScreenLine("... and \(rows.count - space.visibleRows) more" + above, .dim))
+            let first = min(max(0, firstRow), rowCount - space.visibleRows)
+            lines += TableLayout(rows: tableRows(first..<(first + space.visibleRows), tracker, at: now)).lines
+            if space.visibleRows < rowCount {
+                let above = first > 0 ? " (\(first) above, \(rowCount - space.visibleRows - first) below)" : ""
+                lines.append(ScreenLine("... and \(rowCount - space.visibleRows) more" + above, .dim))
             }
         }
         let paneRows = space.paneRows
@@ -62,7 +63,7 @@ public struct WatchScreen {
 
     /// Moves the first row shown for a scrolling key, within range for the tracker's rows.
     public mutating func scroll(_ key: WatchKey, in tracker: SocketTracker) {
-        let rowCount = tracker.entries.count + tracker.gone.count
+        let rowCount = Self.rowCount(tracker)
         let space = layoutSpace(rowCount: rowCount, transitionCount: tracker.transitions.count)
         let last = rowCount - space.visibleRows
         let page = max(1, space.visibleRows - 1)
@@ -92,40 +93,68 @@ public struct WatchScreen {
         return (tableRows, visible, paneRows)
     }
 
-    /// Present and just-gone sockets in the chosen order.
-    private func tableRows(_ tracker: SocketTracker, at now: WatchInstant) -> [TableLayout.Row] {
-        var rows: [TableLayout.Row] = []
-        rows.reserveCapacity(tracker.entries.count + tracker.gone.count)
-        for entry in tracker.entries.values {
-            let c = entry.connection
-            let mark = tracker.mark(of: entry)
-            var state = stateName(kernel: c.kernelState)
-            if mark == .changed, let previous = entry.previousKernelState {
-                state = stateName(kernel: previous) + " -> " + state
+    /// Present and just-gone sockets.
+    private static func rowCount(_ tracker: SocketTracker) -> Int { tracker.ordered.count + tracker.gone.count }
+
+    /// The rows at `window` of the present and just-gone sockets in the
+    /// tracker's order. The few gone rows are merged into the present ones,
+    /// each after the present rows not greater than it.
+    private func tableRows(_ window: Range<Int>, _ tracker: SocketTracker, at now: WatchInstant) -> [TableLayout.Row] {
+        let present = tracker.ordered
+        let order = tracker.order ?? .state
+        let gone = tracker.gone.enumerated().sorted { a, b in
+            order.areInIncreasingOrder(a.element.connection, b.element.connection)
+                || (!order.areInIncreasingOrder(b.element.connection, a.element.connection) && a.offset < b.offset)
+        }.map(\.element)
+        let gonePositions = gone.enumerated().map { offset, event in
+            var low = 0, high = present.count
+            while low < high {
+                let middle = (low + high) / 2
+                if order.areInIncreasingOrder(event.connection, present[middle].connection) {
+                    high = middle
+                } else {
+                    low = middle + 1
+                }
             }
-            rows.append(TableLayout.Row(
-                connection: c, state: state,
-                age: DurationText.format(milliseconds: entry.age(at: now), isLowerBound: !entry.enteredAtIsKnown),
-                style: mark == .new ? .new : mark == .changed ? .changed : .plain))
+            return low + offset
         }
-        for event in tracker.gone {
-            let previous = event.previousKernelState.map { stateName(kernel: $0) + " -> " } ?? ""
-            rows.append(TableLayout.Row(
-                connection: event.connection, state: previous + TCPState.closed.name,
-                age: event.previousStateMilliseconds.map { DurationText.format(milliseconds: $0) } ?? "",
-                style: .gone))
+        var goneBefore = gonePositions.prefix { $0 < window.lowerBound }.count
+        var rows: [TableLayout.Row] = []
+        rows.reserveCapacity(window.count)
+        for position in window {
+            if goneBefore < gone.count, gonePositions[goneBefore] == position {
+                rows.append(goneRow(gone[goneBefore]))
+                goneBefore += 1
+            } else {
+                rows.append(presentRow(present[position - goneBefore], tracker, at: now))
+            }
         }
-        rows.sort { order.areInIncreasingOrder($0.connection, $1.connection) }
         return rows
+    }
+
+    private func presentRow(_ entry: SocketTracker.Entry, _ tracker: SocketTracker, at now: WatchInstant) -> TableLayout.Row {
+        let c = entry.connection
+        let mark = tracker.mark(of: entry)
+        var state = stateName(kernel: c.kernelState)
+        if mark == .changed, let previous = entry.previousKernelState {
+            state = stateName(kernel: previous) + " -> " + state
+        }
+        return TableLayout.Row(
+            connection: c, state: state,
+            age: DurationText.format(milliseconds: entry.age(at: now), isLowerBound: !entry.enteredAtIsKnown),
+            style: mark == .new ? .new : mark == .changed ? .changed : .plain)
+    }
+
+    private func goneRow(_ event: WatchEvent) -> TableLayout.Row {
+        let previous = event.previousKernelState.map { stateName(kernel: $0) + " -> " } ?? ""
+        return TableLayout.Row(
+            connection: event.connection, state: previous + TCPState.closed.name,
+            age: event.previousStateMilliseconds.map { DurationText.format(milliseconds: $0) } ?? "",
+            style: .gone)
     }
 }
 
 extension StateCounts {
-    init(_ connections: some Sequence<Connection>) {
-        self.init()
-        for connection in connections { add(connection) }
-    }
-
     /// `12 sockets  LISTEN 2  ESTABLISHED 8  TIME_WAIT 2`: the non-zero states in diagram order.
     var text: String {
         let parts = rows(states: .all).filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }
