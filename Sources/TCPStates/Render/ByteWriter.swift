@@ -24,8 +24,14 @@ public final class ByteWriter {
 
     deinit { storage.deallocate() }
 
-    /// A copy of the bytes collected and not yet flushed.
+    /// A copy of the bytes collected and not yet flushed (O(count): not for hot paths).
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+
+    /// The bytes collected and not yet flushed, without copying them; valid
+    /// only inside `body`, which must not write to this writer.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: storage, count: count))
+    }
 
     /// Lets `body` write at most `maximum` bytes through a cursor, then keeps what it wrote.
     @inline(__always)

@@ -30,40 +30,43 @@ public struct ColumnTable {
         let arena = ByteWriter(threshold: .max) { _ in }
         var ends: [Int] = []
         ends.reserveCapacity(connections.count * columns.count)
-        var widths = columns.map { displayWidth(Array($0.header.utf8)[...]) }
+        var widths = columns.map { displayWidth($0.header.utf8) }
         for connection in connections {
             for (index, column) in columns.enumerated() {
-                let start = arena.bytes.count
+                let start = arena.count
                 column.cell(connection, arena)
-                ends.append(arena.bytes.count)
-                widths[index] = max(widths[index], displayWidth(arena.bytes[start...]))
+                ends.append(arena.count)
+                let width = arena.withUnsafeBytes { displayWidth(UnsafeRawBufferPointer(rebasing: $0[start...])) }
+                widths[index] = max(widths[index], width)
             }
         }
         if showsHeader {
             for (index, column) in columns.enumerated() {
-                let text = Array(column.header.utf8)
-                writeCell(text[...], column: index, widths: widths, to: writer)
+                Array(column.header.utf8).withUnsafeBytes { writeCell($0, column: index, widths: widths, to: writer) }
             }
             writer.append(UInt8(ascii: "\n"))
         }
-        var start = 0
-        var cell = 0
-        for _ in connections {
-            for index in columns.indices {
-                writeCell(arena.bytes[start..<ends[cell]], column: index, widths: widths, to: writer)
-                start = ends[cell]
-                cell += 1
+        try arena.withUnsafeBytes { cells in
+            var start = 0
+            var cell = 0
+            for _ in connections {
+                for index in columns.indices {
+                    writeCell(UnsafeRawBufferPointer(rebasing: cells[start..<ends[cell]]), column: index,
+                              widths: widths, to: writer)
+                    start = ends[cell]
+                    cell += 1
+                }
+                writer.append(UInt8(ascii: "\n"))
+                try writer.flushIfFull()
             }
-            writer.append(UInt8(ascii: "\n"))
-            try writer.flushIfFull()
         }
     }
 
-    private func writeCell(_ text: ArraySlice<UInt8>, column: Int, widths: [Int], to writer: ByteWriter) {
+    private func writeCell(_ text: UnsafeRawBufferPointer, column: Int, widths: [Int], to writer: ByteWriter) {
         let padding = widths[column] - displayWidth(text)
         let isLast = column == columns.count - 1
         if columns[column].alignsRight { writer.appendSpaces(padding) }
-        text.withUnsafeBytes { writer.append($0) }
+        writer.append(text)
         if !columns[column].alignsRight, !isLast { writer.appendSpaces(padding) }
         if !isLast { writer.appendSpaces(2) }
     }
@@ -71,7 +74,7 @@ public struct ColumnTable {
 
 /// Terminal columns of UTF-8 text: one per character (escaped text has no
 /// wide or zero-width characters worth measuring apart).
-func displayWidth(_ text: ArraySlice<UInt8>) -> Int {
+func displayWidth(_ text: some Sequence<UInt8>) -> Int {
     var count = 0
     for byte in text where byte & 0xC0 != 0x80 { count += 1 }
     return count

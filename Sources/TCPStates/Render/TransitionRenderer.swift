@@ -87,9 +87,9 @@ public struct TransitionRenderer {
 
     /// Writes what `body` appends, then pads it to the endpoint column width plus a gap.
     private func column(_ body: () -> Void) {
-        let start = writer.bytes.count
+        let start = writer.count
         body()
-        writer.appendSpaces(Self.endpointWidth - (writer.bytes.count - start))
+        writer.appendSpaces(Self.endpointWidth - (writer.count - start))
         writer.appendSpaces(2)
     }
 
