@@ -95,38 +95,10 @@ enum ConnectionHolder {
     private static func startWorker(
         first: Int, count: Int, server: Endpoint, listener: TCPSocket, control: [Int32]
     ) throws -> pid_t {
-        var status: [Int32] = [-1, -1]
-        guard makePipe(&status) else { throw PeerError.system("pipe") }
-        let pid = fork()
-        guard pid >= 0 else { throw PeerError.system("fork") }
-        if pid == 0 {
-            TerminationSignals.restoreDefaults()
-            close(control[1])
-            close(status[0])
-            do {
-                try holdConnections(first: first, count: count, server: server, listener: listener)
-            } catch {
-                writeAll(2, "tcpstates-testpeer: worker \(first / perWorker): \(error)\n")
-                _exit(1)
-            }
+        try HeldChild.fork(control) { _ in
+            try holdConnections(first: first, count: count, server: server, listener: listener)
             listener.close()
-            writeAll(status[1], "R")
-            close(status[1])
-            var byte: UInt8 = 0
-            while read(control[0], &byte, 1) != 0 && errno == EINTR {}
-            _exit(0)
         }
-        close(status[1])
-        defer { close(status[0]) }
-        var byte: UInt8 = 0
-        var n = 0
-        repeat { n = read(status[0], &byte, 1) } while n < 0 && errno == EINTR
-        guard n == 1 else {
-            var code: Int32 = 0
-            waitpid(pid, &code, 0)
-            throw PeerError("worker for connections \(first)..<\(first + count) failed (wait status \(code))")
-        }
-        return pid
     }
 
     private static func holdConnections(first: Int, count: Int, server: Endpoint, listener: TCPSocket) throws {

@@ -25,11 +25,11 @@ enum OwnerHolder {
         var children: [(String, pid_t)] = []
         defer { for (_, pid) in children { kill(pid, SIGTERM); waitpid(pid, nil, 0) } }
 
-        children.append(("hostile", try fork(control) { _ in
+        children.append(("hostile", try HeldChild.fork(control) { _ in
             try nameSelf(hostileName)
             _ = try listener(Endpoint("127.0.0.1", 7300))
         }))
-        children.append(("nobody", try fork(control) { status in
+        children.append(("nobody", try HeldChild.fork(control) { status in
             // A process that changed its uid is not dumpable, so not even its
             // own user could read its /proc/PID/fd: exec afresh as nobody.
             guard setgid(nobodyID) == 0, setuid(nobodyID) == 0 else { throw PeerError.system("setuid nobody") }
@@ -39,7 +39,7 @@ enum OwnerHolder {
             throw PeerError.system("exec tcpstates-testpeer listen")
         }))
         let shared = try listener(Endpoint("127.0.0.1", 7100))
-        children.append(("sharer", try fork(control) { _ in }))
+        children.append(("sharer", try HeldChild.fork(control) { _ in }))
 
         let client = try TCPSocket(family: .ipv4, label: "client of 7100")
         try client.setOption(level: SOL_SOCKET, name: SO_KEEPALIVE, value: 1, "SO_KEEPALIVE")
@@ -107,41 +107,5 @@ enum OwnerHolder {
         guard fd >= 0 else { throw PeerError.system("open /proc/self/comm") }
         defer { close(fd) }
         guard write(fd, name, name.count) == name.count else { throw PeerError.system("write /proc/self/comm") }
-    }
-
-    /// Forks a child that runs `body`, reports back and then holds what it
-    /// has (its own sockets and every one inherited) until `control` closes.
-    /// `body` gets the descriptor to report on, for a child that execs.
-    private static func fork(_ control: [Int32], _ body: (Int32) throws -> Void) throws -> pid_t {
-        var status: [Int32] = [-1, -1]
-        guard makePipe(&status) else { throw PeerError.system("pipe") }
-        let pid = Glibc.fork()
-        guard pid >= 0 else { throw PeerError.system("fork") }
-        if pid == 0 {
-            TerminationSignals.restoreDefaults()
-            close(control[1])
-            close(status[0])
-            do {
-                try body(status[1])
-            } catch {
-                writeAll(2, "tcpstates-testpeer: child: \(error)\n")
-                _exit(1)
-            }
-            writeAll(status[1], "R")
-            close(status[1])
-            var byte: UInt8 = 0
-            while read(control[0], &byte, 1) != 0 && errno == EINTR {}
-            _exit(0)
-        }
-        close(status[1])
-        defer { close(status[0]) }
-        var byte: UInt8 = 0
-        var n = 0
-        repeat { n = read(status[0], &byte, 1) } while n < 0 && errno == EINTR
-        guard n == 1 else {
-            waitpid(pid, nil, 0)
-            throw PeerError("a child of the owners peer failed")
-        }
-        return pid
     }
 }
