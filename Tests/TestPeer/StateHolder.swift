@@ -75,21 +75,6 @@ struct StateHolder {
         return socket
     }
 
-    /// A connection from `client` to the listener on `server`, both ends
-    /// ESTABLISHED; nothing is recorded.
-    private func connect(_ client: Endpoint, to server: Endpoint, via listener: TCPSocket)
-        throws -> (client: TCPSocket, server: TCPSocket)
-    {
-        let socket = try TCPSocket(family: client.family, label: "\(client)->\(server)")
-        if client.address == StateHolder.mapped { try socket.allowIPv4Mapped() }
-        try socket.bind(client)
-        try socket.connect(server)
-        let accepted = try listener.accept(timeout: 5, label: "\(server)<-\(client)")
-        try socket.waitFor(.established)
-        try accepted.waitFor(.established)
-        return (socket, accepted)
-    }
-
     private mutating func holdAll() throws {
         let main4 = try listener(Endpoint(Self.v4, Port.main))
         let main6 = try listener(Endpoint(Self.v6, Port.main))
@@ -127,20 +112,20 @@ struct StateHolder {
     private mutating func holdEstablished(main4: TCPSocket, main6: TCPSocket) throws {
         let server4 = Endpoint(Self.v4, Port.main)
         let client4 = Endpoint(Self.v4, 40000)
-        let v4 = try connect(client4, to: server4, via: main4)
+        let v4 = try TCPSocket.connectedPair(client4, to: server4, via: main4)
         try v4.client.send(byteCount: 5)
         record("ESTABLISHED", client4, server4)
         record("ESTABLISHED", server4, client4)
 
         let server6 = Endpoint(Self.v6, Port.main)
         let client6 = Endpoint(Self.v6, 40001)
-        let v6 = try connect(client6, to: server6, via: main6)
+        let v6 = try TCPSocket.connectedPair(client6, to: server6, via: main6)
         try v6.server.send(byteCount: 11)
         record("ESTABLISHED", client6, server6)
         record("ESTABLISHED", server6, client6)
 
         let clientMapped = Endpoint(Self.mapped, 40002)
-        _ = try connect(clientMapped, to: Endpoint(Self.mapped, Port.main), via: main4)
+        _ = try TCPSocket.connectedPair(clientMapped, to: Endpoint(Self.mapped, Port.main), via: main4)
         record("ESTABLISHED", clientMapped, Endpoint(Self.mapped, Port.main))
         record("ESTABLISHED", server4, Endpoint(Self.v4, 40002))
     }
@@ -166,7 +151,7 @@ struct StateHolder {
     /// FIN_WAIT_1: the client's FIN (after 100 unsent bytes) is dropped.
     private mutating func holdFinWait1(_ listener: TCPSocket) throws {
         let (client, server) = endpoints(Port.finWait1)
-        let pair = try connect(client, to: server, via: listener)
+        let pair = try TCPSocket.connectedPair(client, to: server, via: listener)
         try Firewall.drop((client.port, server.port))
         try pair.client.send(byteCount: 100)
         try pair.client.shutdownWrite()
@@ -188,7 +173,7 @@ struct StateHolder {
     /// both directions are dropped, then only server->client is let through.
     private mutating func holdClosing(_ listener: TCPSocket) throws {
         let (client, server) = endpoints(Port.closing)
-        let pair = try connect(client, to: server, via: listener)
+        let pair = try TCPSocket.connectedPair(client, to: server, via: listener)
         try Firewall.drop((client.port, server.port), (server.port, client.port))
         try pair.client.shutdownWrite()
         try pair.server.shutdownWrite()
@@ -230,7 +215,7 @@ struct StateHolder {
     /// FIN_WAIT2 (inode 0); the server stays CLOSE_WAIT.
     private mutating func holdOrphanFinWait2(_ listener: TCPSocket) throws {
         let (client, server) = endpoints(Port.orphan)
-        let pair = try connect(client, to: server, via: listener)
+        let pair = try TCPSocket.connectedPair(client, to: server, via: listener)
         pair.client.close()
         try pair.server.waitFor(.closeWait)
         record("FIN_WAIT_2", client, server)
@@ -243,7 +228,7 @@ struct StateHolder {
         throws -> (client: Endpoint, server: Endpoint, sockets: (client: TCPSocket, server: TCPSocket))
     {
         let (client, server) = endpoints(serverPort)
-        let pair = try connect(client, to: server, via: listener)
+        let pair = try TCPSocket.connectedPair(client, to: server, via: listener)
         try pair.client.shutdownWrite()
         // The server acknowledges the FIN late (delayed ACK): wait for both ends.
         try pair.server.waitFor(.closeWait)

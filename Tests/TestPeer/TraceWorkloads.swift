@@ -26,7 +26,7 @@ enum TraceWorkloads {
         var text = "LISTENER \(server)\nLISTENER \(serverSimultaneous)\n"
 
         let shutdownClient = Endpoint(address, port + 100)
-        let first = try connect(shutdownClient, to: server, via: listener)
+        let first = try TCPSocket.connectedPair(shutdownClient, to: server, via: listener)
         try first.client.shutdownWrite()
         try first.server.waitFor(.closeWait)
         try first.client.waitFor(.finWait2)
@@ -36,7 +36,7 @@ enum TraceWorkloads {
         text += "CONNECTION shutdown \(shutdownClient) \(server)\n"
 
         let orphanClient = Endpoint(address, port + 101)
-        let second = try connect(orphanClient, to: server, via: listener)
+        let second = try TCPSocket.connectedPair(orphanClient, to: server, via: listener)
         second.client.close()
         try second.server.waitFor(.closeWait)
         usleep(20_000)  // the orphan sits in FIN_WAIT_2 for a while
@@ -44,7 +44,7 @@ enum TraceWorkloads {
         text += "CONNECTION orphan \(orphanClient) \(server)\n"
 
         let simultaneousClient = Endpoint(address, port + 102)
-        let third = try connect(simultaneousClient, to: serverSimultaneous, via: listenerSimultaneous)
+        let third = try TCPSocket.connectedPair(simultaneousClient, to: serverSimultaneous, via: listenerSimultaneous)
         let (c, s) = (simultaneousClient.port, serverSimultaneous.port)
         try Firewall.drop((c, s), (s, c))
         try third.client.shutdownWrite()
@@ -98,17 +98,5 @@ enum TraceWorkloads {
         try socket.bind(endpoint)
         try socket.listen(backlog: 16)
         return socket
-    }
-
-    private static func connect(_ client: Endpoint, to server: Endpoint, via listener: TCPSocket)
-        throws -> (client: TCPSocket, server: TCPSocket)
-    {
-        let socket = try TCPSocket(family: client.family, label: "\(client)->\(server)")
-        try socket.bind(client)
-        try socket.connect(server)
-        let accepted = try listener.accept(timeout: 5, label: "\(server)<-\(client)")
-        try socket.waitFor(.established)
-        try accepted.waitFor(.established)
-        return (socket, accepted)
     }
 }

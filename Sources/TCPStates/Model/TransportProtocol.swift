@@ -12,7 +12,6 @@ extension Connection {
     /// which has no states of its own, `UNCONN` (kernel TCP_CLOSE) and
     /// `ESTABLISHED` (connected) as ss prints them.
     public var stateText: String {
-        if transport == .udp, kernelState == 7 { return "UNCONN" }
-        return state?.name ?? stateName(kernel: kernelState)
+        TCPStates.stateText(self).string
     }
 }

@@ -134,6 +134,9 @@ struct StateText {
 
     var count: Int { name?.utf8CodeUnitCount ?? 9 + decimalWidth(UInt64(unknown)) }
 
+    /// The same as a String, for code that is not on a hot path.
+    var string: String { name?.description ?? "UNKNOWN(\(unknown))" }
+
     func write(to cursor: inout ByteCursor) {
         if let name {
             cursor.append(name)
@@ -145,6 +148,8 @@ struct StateText {
     }
 }
 
+/// The state as printed: the diagram name, `UNKNOWN(n)`, or for UDP, which
+/// has no states of its own, `UNCONN` (kernel TCP_CLOSE) as ss prints it.
 func stateText(_ c: Connection) -> StateText {
     if c.transport == .udp, c.kernelState == 7 { return StateText(name: "UNCONN", unknown: 0) }
     guard let state = c.state else { return StateText(name: nil, unknown: c.kernelState) }
