@@ -69,17 +69,19 @@ public struct ConnectionFilter: Sendable {
     public var kernelStateMask: UInt32 {
         var mask: UInt32 = 0
         for state in states.states {
-            for number in state.kernelNumbers { mask |= 1 << UInt32(number) }
+            for number in state.kernelNumbers { mask |= KernelTCPState.maskBit(number) }
         }
         // A FIN_WAIT2 timewait socket is found under TIME_WAIT and reported as 5.
-        if states.contains(.finWait2) { mask |= 1 << 6 }
+        if states.contains(.finWait2) { mask |= KernelTCPState.maskBit(KernelTCPState.timeWait) }
         return mask
     }
 
     /// The idiag_states mask for a UDP dump: connected (1) and unconnected (7).
     public var udpKernelStateMask: UInt32 {
-        guard let udpStates else { return 1 << 1 | 1 << 7 }
-        return (udpStates.contains(.established) ? 1 << 1 : 0) | (udpStates.contains(.closed) ? 1 << 7 : 0)
+        let connected = KernelTCPState.maskBit(KernelTCPState.established)
+        let unconnected = KernelTCPState.maskBit(KernelTCPState.close)
+        guard let udpStates else { return connected | unconnected }
+        return (udpStates.contains(.established) ? connected : 0) | (udpStates.contains(.closed) ? unconnected : 0)
     }
 
     /// Whether the kernel must walk its bind table (TCP_BOUND_INACTIVE),

@@ -65,7 +65,7 @@ public struct ConnectionLister {
             return false
         }
         var mask = filter.kernelStateMask
-        if !filter.wantsBoundInactive { mask &= ~(1 << 13) }
+        if !filter.wantsBoundInactive { mask &= ~KernelTCPState.maskBit(KernelTCPState.boundInactive) }
         var bytecode = InetDiagBytecode.compile(filter)
         // The sink is begun at the first connection: until then a failure
         // can still fall back to /proc without anything written twice.

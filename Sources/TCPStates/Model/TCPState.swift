@@ -41,36 +41,38 @@ public enum TCPState: UInt8, CaseIterable, Sendable, Comparable {
     /// (13) is CLOSED; a TIME_WAIT socket whose substate is FIN_WAIT2 arrives
     /// as 5 and is FIN_WAIT_2, as it is on the wire.
     public init?(kernel number: UInt8) {
+        typealias K = KernelTCPState
         switch number {
-        case 1: self = .established
-        case 2: self = .synSent
-        case 3, 12: self = .synReceived
-        case 4: self = .finWait1
-        case 5: self = .finWait2
-        case 6: self = .timeWait
-        case 7, 13: self = .closed
-        case 8: self = .closeWait
-        case 9: self = .lastAck
-        case 10: self = .listen
-        case 11: self = .closing
+        case K.established: self = .established
+        case K.synSent: self = .synSent
+        case K.synReceived, K.newSynReceived: self = .synReceived
+        case K.finWait1: self = .finWait1
+        case K.finWait2: self = .finWait2
+        case K.timeWait: self = .timeWait
+        case K.close, K.boundInactive: self = .closed
+        case K.closeWait: self = .closeWait
+        case K.lastAck: self = .lastAck
+        case K.listen: self = .listen
+        case K.closing: self = .closing
         default: return nil
         }
     }
 
     /// The kernel state numbers that are reported as this state.
     public var kernelNumbers: [UInt8] {
-        switch self {
-        case .established: [1]
-        case .synSent: [2]
-        case .synReceived: [3, 12]
-        case .finWait1: [4]
-        case .finWait2: [5]
-        case .timeWait: [6]
-        case .closed: [7, 13]
-        case .closeWait: [8]
-        case .lastAck: [9]
-        case .listen: [10]
-        case .closing: [11]
+        typealias K = KernelTCPState
+        return switch self {
+        case .established: [K.established]
+        case .synSent: [K.synSent]
+        case .synReceived: [K.synReceived, K.newSynReceived]
+        case .finWait1: [K.finWait1]
+        case .finWait2: [K.finWait2]
+        case .timeWait: [K.timeWait]
+        case .closed: [K.close, K.boundInactive]
+        case .closeWait: [K.closeWait]
+        case .lastAck: [K.lastAck]
+        case .listen: [K.listen]
+        case .closing: [K.closing]
         }
     }
 

@@ -151,7 +151,7 @@ struct StateText {
 /// The state as printed: the diagram name, `UNKNOWN(n)`, or for UDP, which
 /// has no states of its own, `UNCONN` (kernel TCP_CLOSE) as ss prints it.
 func stateText(_ c: Connection) -> StateText {
-    if c.transport == .udp, c.kernelState == 7 { return StateText(name: "UNCONN", unknown: 0) }
+    if c.transport == .udp, c.kernelState == KernelTCPState.close { return StateText(name: "UNCONN", unknown: 0) }
     guard let state = c.state else { return StateText(name: nil, unknown: c.kernelState) }
     return StateText(name: state.staticName, unknown: 0)
 }

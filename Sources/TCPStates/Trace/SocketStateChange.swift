@@ -59,7 +59,7 @@ public struct SocketStateChangeDecoder: Sendable {
         func load<T: FixedWidthInteger>(_ field: TraceEventFormat.Field, as: T.Type) -> T {
             record.loadUnaligned(fromByteOffset: field.offset, as: T.self)
         }
-        guard load(type, as: UInt16.self) == id, load(proto, as: UInt16.self) == 6 else { return nil }
+        guard load(type, as: UInt16.self) == id, load(proto, as: UInt16.self) == UInt16(TransportProtocol.tcp.ipProtocol) else { return nil }
         let addressFamily: AddressFamily
         switch load(family, as: UInt16.self) {
         case 2: addressFamily = .ipv4

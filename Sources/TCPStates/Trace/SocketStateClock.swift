@@ -14,7 +14,7 @@ public struct SocketStateClock: Sendable {
     /// old state, or nil when this trace did not see the socket enter it.
     public mutating func record(_ change: SocketStateChange) -> UInt64? {
         let previous = entered[change.socket]
-        if change.newState == 7 {  // TCP_CLOSE: the object is done
+        if change.newState == KernelTCPState.close {  // the object is done
             entered[change.socket] = nil
         } else {
             if previous == nil, entered.count >= capacity { entered.removeAll(keepingCapacity: true) }

@@ -9,6 +9,7 @@
 /// second kind is looked up again, at growing intervals, until it is in
 /// TIME_WAIT or gone.
 public struct TimewaitFollower {
+    private typealias K = KernelTCPState
     struct Pending {
         var transition: StateTransition
         /// When the socket entered FIN_WAIT_2, in the trace clock.
@@ -40,16 +41,16 @@ public struct TimewaitFollower {
     /// (trace clock); returns what to show now, or nil when the socket lives
     /// on as a FIN_WAIT_2 minisock and is followed.
     public mutating func closed(_ transition: StateTransition, at timestamp: UInt64) -> StateTransition? {
-        guard transition.state == 7, transition.previousState == 5 || transition.previousState == 11 else {
+        guard transition.state == K.close, transition.previousState == K.finWait2 || transition.previousState == K.closing else {
             return transition
         }
         var shown = transition
         switch lookup(transition.local, transition.remote) {
-        case 6:
-            shown.state = 6
+        case K.timeWait:
+            shown.state = K.timeWait
             shown.stateSeenThroughSockDiag = true
             return shown
-        case 5 where transition.previousState == 5 && pending.count < capacity:
+        case K.finWait2 where transition.previousState == K.finWait2 && pending.count < capacity:
             let entered = timestamp &- (transition.stateNanoseconds ?? 0)
             pending[Key(local: transition.local, remote: transition.remote)] = Pending(
                 transition: transition, enteredAt: transition.stateNanoseconds == nil ? 0 : entered,
@@ -67,7 +68,7 @@ public struct TimewaitFollower {
         var seen: [StateTransition] = []
         for (key, item) in pending where item.nextCheck <= now {
             let state = lookup(key.local, key.remote)
-            if state == 5 {
+            if state == K.finWait2 {
                 let interval = min(item.interval * 2, Self.longestInterval)
                 pending[key]?.interval = interval
                 pending[key]?.nextCheck = now &+ interval
@@ -75,8 +76,8 @@ public struct TimewaitFollower {
             }
             var arrow = item.transition
             arrow.time = now &+ wallClockOffset
-            arrow.previousState = 5
-            arrow.state = state == 6 ? 6 : 7
+            arrow.previousState = K.finWait2
+            arrow.state = state == K.timeWait ? K.timeWait : K.close
             arrow.stateNanoseconds = item.enteredAt == 0 ? nil : now &- item.enteredAt
             arrow.task = nil
             arrow.stateSeenThroughSockDiag = true
