@@ -52,7 +52,7 @@ import Testing
 
     @Test func requestAsksForTheProtocolAndExtensions() {
         let bytes = InetDiagRequest.dump(family: .ipv6, stateMask: 0x82, bytecode: nil, sequence: 9,
-                                         transport: .udp, extensions: 0x0A)
+                                         transport: .udp, extensions: [.info, .congestion])
         // inet_diag_req_v2 follows the 16-byte nlmsghdr: family, protocol, ext, pad, states.
         #expect(Array(bytes[16..<19]) == [10, 17, 0x0A])
         #expect(bytes[20..<24].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) } == 0x82)
@@ -62,7 +62,7 @@ import Testing
         let connections = try Fixture.decodeNetlink("sockdiag-dump.bin").prefix(3)
             + Fixture.decodeNetlink("sockdiag-udp.bin", transport: .udp)
         let text = RenderTests.output { writer in
-            try? ColumnTable(columns: StandardColumns.columns(showsProtocol: true)).render(Array(connections), to: writer)
+            try? ColumnTable(columns: ([ListingColumn.transport] + ListingColumn.standard).map { $0.tableColumn(owners: nil) }).render(Array(connections), to: writer)
         }
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == connections.count + 1)
