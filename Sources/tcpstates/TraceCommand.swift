@@ -53,10 +53,20 @@ struct TraceCommand: ParsableCommand {
         if filter.includesUnknownStates { filter.states = .all }
         // A reader that goes away must not kill the process before the instance is removed.
         signal(SIGPIPE, SIG_IGN)
-        let stop: StopSignals
+        // Stop signals wake the loop instead of killing the process, so that the instance is removed.
+        let stop: SignalEvents
+        do {
+            stop = try SignalEvents([SIGINT, SIGTERM, SIGHUP])
+        } catch {
+            throw RuntimeError(message: error.message)
+        }
+        defer {
+            // A stop signal taken here does not kill the process when close() unblocks it.
+            _ = stop.take()
+            stop.close()
+        }
         let instance: TraceInstance
         do {
-            stop = try StopSignals()
             instance = try TraceInstance(filter: TraceFilterExpression.make(filter), bufferKB: bufferKB)
         } catch let error where error.errno == EACCES || error.errno == EPERM {
             throw RuntimeError(message: "trace needs root for tracefs (\(error.message)); "
