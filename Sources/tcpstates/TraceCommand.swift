@@ -39,15 +39,20 @@ struct TraceCommand: ParsableCommand {
         try TCPStatesCommand.reject(TCPStatesCommand.listingOnlyOptions(in: CommandLine.arguments), in: "trace")
         _ = try filters.makeFilter()
         if let count, count < 1 { throw ValidationError("--count wants a positive number, got \(count)") }
-        if let duration, !(duration > 0 && duration < 1e9) {
-            throw ValidationError("--duration wants a positive number of seconds, got \(duration)")
-        }
+        if let duration, !TraceSchedule.accepts(seconds: duration) { throw Self.durationError(duration) }
         guard (16...1_048_576).contains(bufferKB) else {
             throw ValidationError("--buffer-kb wants 16 to 1048576, got \(bufferKB)")
         }
     }
 
+    static func durationError(_ duration: Double) -> ValidationError {
+        ValidationError("--duration wants a positive number of seconds up to \(Int(TraceSchedule.longestSeconds)), got \(duration)")
+    }
+
     func run() throws {
+        guard let schedule = TraceSchedule(start: TraceLoop.bootTime(), seconds: duration) else {
+            throw Self.durationError(duration ?? 0)
+        }
         var filter = try filters.makeFilter()
         // Without --state every arrow shows, CLOSED ones included.
         if filter.includesUnknownStates { filter.states = .all }
@@ -78,7 +83,7 @@ struct TraceCommand: ParsableCommand {
         let netlink = try? NetlinkSocket()
         let tracer: TransitionTracer
         do {
-            tracer = try TransitionTracer(instance: instance, filter: filter) { local, remote in
+            tracer = try TransitionTracer(instance: instance, filter: filter, wallClockOffset: TraceLoop.wallClockOffset()) { local, remote in
                 (try? netlink?.lookup(local: local, remote: remote))??.kernelState
             }
         } catch {
@@ -87,11 +92,11 @@ struct TraceCommand: ParsableCommand {
         let writer = ByteWriter { try Terminal.writeStandardOutputOrThrowWhenClosed($0) }
         let renderer = TransitionRenderer(writer: writer, format: output.json ? .json : .text)
         if !output.noHeader { renderer.writeHeader() }
+        let loop = TraceLoop(tracer: tracer, instance: instance, stop: stop, schedule: schedule, limit: count,
+                             watchesOutput: Terminal.standardOutputIsPipe)
         let summary: TraceSummary
         do {
-            summary = try tracer.run(
-                stopFile: stop.fileDescriptor, closedOutput: Terminal.standardOutputIsPipe ? 1 : nil, deadline: duration.map { .now + .milliseconds(Int64($0 * 1000)) },
-                limit: count, emit: renderer.write, roundDone: writer.flush)
+            summary = try loop.run(emit: renderer.write, flush: writer.flush)
         } catch is Terminal.ClosedOutput {
             return
         } catch let error as TraceError {
