@@ -102,16 +102,6 @@ struct TraceCommand: ParsableCommand {
         } catch let error as TraceError {
             throw RuntimeError(message: error.message)
         }
-        Terminal.error(Self.describe(summary))
-    }
-
-    /// The line at exit: what was seen and what the kernel lost.
-    static func describe(_ s: TraceSummary) -> String {
-        let lost = s.overrun + s.dropped
-        var line = "\(s.shown) transition\(s.shown == 1 ? "" : "s") shown, \(s.events) event\(s.events == 1 ? "" : "s") read; "
-        line += lost == 0 && s.pagesAfterLoss == 0
-            ? "the kernel lost none"
-            : "the kernel lost \(lost) (overrun \(s.overrun), dropped \(s.dropped))"
-        return line
+        Terminal.error(summary.line)
     }
 }

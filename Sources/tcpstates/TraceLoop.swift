@@ -70,6 +70,7 @@ struct TraceLoop {
         }
         summary.events = tracer.events
         summary.pagesAfterLoss = tracer.pagesAfterLoss
+        summary.sameState = tracer.sameStateChanges
         (summary.overrun, summary.dropped) = instance.lostEvents()
         return summary
     }

@@ -119,3 +119,36 @@ extension ConnectionFilter {
         return filter
     }
 }
+
+extension TransitionTracerTests {
+    @Test func aSameStateChangeIsCountedNotShownAndKeepsTheClock() throws {
+        // The captured client: ESTABLISHED -> FIN_WAIT1 -> FIN_WAIT2; a close()
+        // in FIN_WAIT1 (after shutdown()) makes the kernel set FIN_WAIT1 again.
+        let changes = try TraceDecodingTests.decodedCapture()
+        let intoFinWait1 = try #require(changes.firstIndex { $0.newState == KernelTCPState.finWait1 })
+        let outOfFinWait1 = try #require(changes.firstIndex { $0.oldState == KernelTCPState.finWait1 && $0.socket == changes[intoFinWait1].socket })
+        var again = changes[intoFinWait1]
+        again.oldState = KernelTCPState.finWait1
+        again.timestamp += (changes[outOfFinWait1].timestamp - again.timestamp) / 2
+        var withClose = changes
+        withClose.insert(again, at: intoFinWait1 + 1)
+
+        let tracer = try Self.tracer([[]])
+        let shown = withClose.compactMap { tracer.transition(for: $0) }
+        #expect(shown.count == changes.count)
+        #expect(tracer.sameStateChanges == 1)
+        #expect(shown.allSatisfy { $0.previousState != $0.state })
+        let leaving = try #require(shown.first { $0.previousState == KernelTCPState.finWait1 && $0.local == again.local })
+        #expect(leaving.stateNanoseconds == changes[outOfFinWait1].timestamp - changes[intoFinWait1].timestamp)
+    }
+
+    @Test func aSameStateChangeOutsideTheFiltersIsNotCounted() throws {
+        var change = try #require(try TraceDecodingTests.decodedCapture().first { $0.newState == KernelTCPState.finWait1 })
+        change.oldState = change.newState
+        var filter = ConnectionFilter.everyState
+        filter.ports = try PortRanges(parsing: "1")
+        let tracer = try Self.tracer([[]], filter: filter)
+        #expect(tracer.transition(for: change) == nil)
+        #expect(tracer.sameStateChanges == 0)
+    }
+}

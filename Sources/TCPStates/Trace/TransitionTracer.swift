@@ -29,6 +29,8 @@ public final class TransitionTracer {
     /// Changes read from the kernel, and pages that carried its "events were lost" mark.
     public private(set) var events = 0
     public private(set) var pagesAfterLoss = 0
+    /// Changes to the state a socket already had, within the filters: not shown.
+    public private(set) var sameStateChanges = 0
 
     /// `lookup` gives the kernel state of the socket with these endpoints now
     /// (sock_diag); `wallClockOffset` turns the trace clock into wall time.
@@ -91,10 +93,19 @@ public final class TransitionTracer {
     /// When (trace clock) a followed socket is next due a lookup, nil when none is followed.
     public var nextCheck: UInt64? { follower.nextCheck }
 
-    /// The transition to show for `change`, or nil when the filters leave it out.
+    /// The transition to show for `change`, or nil when the filters leave it
+    /// out or it is no arrow (a same-state change, counted in `sameStateChanges`).
     func transition(for change: SocketStateChange) -> StateTransition? {
-        let elapsed = clock.record(change)
         if follower.count > 0 { follower.peerChanged(local: change.local, remote: change.remote) }
+        // tcp_close_state() sets FIN_WAIT1, FIN_WAIT2, CLOSING and LAST_ACK to
+        // themselves when the process close()s a socket whose FIN was already
+        // sent (shutdown() first): the socket stays where it was, so its
+        // clock goes on.
+        if change.oldState == change.newState {
+            if filter.matches(local: change.local, remote: change.remote) { sameStateChanges += 1 }
+            return nil
+        }
+        let elapsed = clock.record(change)
         guard filter.matches(local: change.local, remote: change.remote) else { return nil }
         let transition = StateTransition(
             time: change.timestamp &+ wallClockOffset, local: change.local, remote: change.remote,
