@@ -29,10 +29,7 @@ enum Fixture {
                     if type == 3 { break }
                 }
                 let dump = UnsafeRawBufferPointer(rebasing: raw[offset..<min(end, raw.count)])
-                // The decoder reads aligned headers: copy into fresh (aligned) storage.
-                let progress = try Array(dump).withUnsafeBytes { aligned in
-                    try InetDiagDecoder.decode(aligned, transport: transport) { connections.append($0) }
-                }
+                let progress = try InetDiagDecoder.decode(dump, transport: transport) { connections.append($0) }
                 precondition(progress == .done, "capture \(name) has a dump without NLMSG_DONE")
                 offset = end
             }

@@ -27,15 +27,17 @@ public enum InetDiagDecoder {
         _ buffer: UnsafeRawBufferPointer, transport: TransportProtocol = .tcp,
         _ body: (Connection) throws -> Void
     ) throws -> Progress {
-        guard let base = buffer.baseAddress else { return .more }
-        var remaining = Int32(buffer.count)
-        var next: UnsafePointer<nlmsghdr>? = base.assumingMemoryBound(to: nlmsghdr.self)
+        // Headers are read with loadUnaligned: the bytes may come from
+        // anywhere (a file, a fuzzer), at any alignment.
         let headerLength = CMNL_nlmsg_hdrlen()
-        while let header = next, mnl_nlmsg_ok(header, remaining) {
-            let payloadLength = Int(header.pointee.nlmsg_len) - headerLength
-            let payload = UnsafeRawBufferPointer(
-                start: UnsafeRawPointer(header) + headerLength, count: max(0, payloadLength))
-            switch Int32(header.pointee.nlmsg_type) {
+        var offset = 0
+        while buffer.count - offset >= headerLength {
+            let length = Int(buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            let type = buffer.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)
+            // What mnl_nlmsg_ok checks: a message that claims more than is left ends the buffer.
+            guard length >= headerLength, length <= buffer.count - offset else { break }
+            let payload = UnsafeRawBufferPointer(rebasing: buffer[(offset + headerLength)..<(offset + length)])
+            switch Int32(type) {
             case NLMSG_DONE:
                 if payload.count >= 4, payload.loadUnaligned(as: Int32.self) < 0 {
                     throw InetDiagReplyError.kernel(errno: -payload.loadUnaligned(as: Int32.self))
@@ -52,8 +54,7 @@ public enum InetDiagDecoder {
             default:
                 break  // NLMSG_NOOP and anything new: nothing to list.
             }
-            // mnl_nlmsg_next only moves the pointer forward.
-            next = UnsafePointer(mnl_nlmsg_next(header, &remaining))
+            offset += CMNL_align(length)
         }
         return .more
     }
