@@ -41,4 +41,13 @@ import Testing
             }
         }
     }
+
+    /// Found by `make fuzz` (Fuzz/InetDiagReply.swift): NLMSG_ERROR carrying
+    /// Int32.min, which negating to an errno overflowed.
+    @Test func anErrorCodeThatIsNoErrnoIsMalformed() throws {
+        let bytes = try Fixture.bytes("fuzz/inet-diag-error-int32-min.bin")
+        #expect(throws: InetDiagReplyError.malformed("netlink error code -2147483648")) {
+            try Self.decode(bytes, shift: 0)
+        }
+    }
 }

@@ -40,13 +40,13 @@ public enum InetDiagDecoder {
             switch Int32(type) {
             case NLMSG_DONE:
                 if payload.count >= 4, payload.loadUnaligned(as: Int32.self) < 0 {
-                    throw InetDiagReplyError.kernel(errno: -payload.loadUnaligned(as: Int32.self))
+                    throw failure(payload.loadUnaligned(as: Int32.self))
                 }
                 return .done
             case NLMSG_ERROR:
                 guard payload.count >= 4 else { throw InetDiagReplyError.malformed("short NLMSG_ERROR") }
                 let code = payload.loadUnaligned(as: Int32.self)
-                if code != 0 { throw InetDiagReplyError.kernel(errno: -code) }
+                if code != 0 { throw failure(code) }
             case Int32(SOCK_DIAG_BY_FAMILY), Int32(TCPDIAG_GETSOCK):
                 var socket = try connection(from: payload)
                 socket.transport = transport
@@ -57,6 +57,13 @@ public enum InetDiagDecoder {
             offset += CMNL_align(length)
         }
         return .more
+    }
+
+    /// The error a nonzero NLMSG_ERROR or NLMSG_DONE code stands for: the
+    /// kernel sends a negative errno; anything else (Int32.min cannot even be
+    /// negated) is a malformed reply.
+    static func failure(_ code: Int32) -> InetDiagReplyError {
+        code < 0 && code > Int32.min ? .kernel(errno: -code) : .malformed("netlink error code \(code)")
     }
 
     /// Reads one inet_diag_msg (include/uapi/linux/inet_diag.h).
