@@ -13,8 +13,8 @@ enum Fixture {
         String(decoding: try bytes(name), as: UTF8.self)
     }
 
-    /// The dumps of a capture of several, each ending at its NLMSG_DONE, in
-    /// fresh (aligned) storage: the decoder reads aligned headers.
+    /// The dumps of a capture of several, each ending at its NLMSG_DONE, each
+    /// in storage of its own (a replayed reply starts where a recv's would).
     static func netlinkDumps(_ name: String) throws -> [[UInt8]] {
         let stream = try bytes(name)
         var dumps: [[UInt8]] = []
