@@ -44,6 +44,22 @@ final class CapturedSockDiag: SockDiagDumper {
 /// The lister's way from netlink to /proc: both families in one dump, one
 /// dump per family when the kernel refuses that, /proc when netlink fails.
 @Suite struct ConnectionListerTests {
+    @Test func defaultMaskLeavesOutBoundInactiveAndClose() {
+        let mask = ConnectionLister.stateMask(for: ConnectionFilter())
+        #expect(mask & (1 << 13) == 0, "asking for bound-inactive sockets slows every dump")
+        #expect(mask & (1 << 7) == 0)
+        for number in [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12] { #expect(mask & (1 << number) != 0, "\(number)") }
+        #expect(!ConnectionFilter().wantsBoundInactive)
+    }
+
+    @Test func closedAsksForBoundInactiveSockets() throws {
+        var filter = ConnectionFilter()
+        filter.states = try StateSet(parsing: "CLOSED")
+        #expect(ConnectionLister.stateMask(for: filter) == 1 << 7 | 1 << 13)
+        filter.states = try StateSet(parsing: "LISTEN")
+        #expect(ConnectionLister.stateMask(for: filter) == 1 << 10)
+    }
+
     /// A directory holding the /proc/net captures as `tcp` and `tcp6`.
     static func procNetDirectory() throws -> String {
         let directory = FileManager.default.temporaryDirectory
