@@ -152,3 +152,19 @@ extension RealSockets {
         }
     }
 }
+
+extension OwnedSockets {
+    @Suite("README's row order with UDP")
+    struct ReadmeUDPOrder {
+        @Test("UDP rows come after the TCP ones, as README says")
+        func udpAfterTCP() throws {
+            #expect(try Readme.flowing().contains("IPv4 and IPv6 mixed; UDP after TCP."))
+            let peer = try OwnerPeer.shared()
+            let result = try peer.tcpstates(["-t", "-u", "--no-header"])
+            try #require(result.termination == .exited(0), "\(result)")
+            let protocols = result.stdout.split(separator: "\n").map { $0.prefix(3) }
+            #expect(Set(protocols) == ["tcp", "udp"], "\(result.stdout)")
+            #expect(protocols == protocols.sorted(), "\(result.stdout)")
+        }
+    }
+}
