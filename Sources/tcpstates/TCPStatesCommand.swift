@@ -134,7 +134,7 @@ struct TCPStatesCommand: ParsableCommand {
         var listing = Listing(ListingPlan(try listingRequest()))
         listing.source = source
         listing.procNetDirectory = procNetDirectory
-        listing.notice = { Terminal.warning($0) }
+        listing.notice = { Terminal.error($0) }
         var capture: CaptureFile?
         if let captureNetlinkPath {
             capture = try CaptureFile(path: captureNetlinkPath)
