@@ -29,7 +29,7 @@ public struct WatchScreen {
     public var title: String
     /// The listing's columns, the same as the one-shot table's; the screen
     /// writes STATE itself (`OLD -> NEW` for a change) and adds AGE.
-    public var columns: [TableColumn] = StandardColumns.columns(showsProtocol: false)
+    public var columns: [TableColumn] = ListingColumn.standard.map { $0.tableColumn(owners: nil) }
     /// Shown in the title, after the clock, while set: that events were lost
     /// (`LOST 12 closes`); the session sets and clears it.
     public var lossMarker: String?
