@@ -13,6 +13,9 @@ public struct Connection: Hashable, Sendable {
     public var inode: UInt64
     /// TCP unless the socket came from a UDP listing.
     public var transport: TransportProtocol = .tcp
+    /// The inode of the network namespace it was listed in; 0 where the
+    /// listing covered one namespace and did not say which.
+    public var netnsInode: UInt64 = 0
     /// The timer armed on the socket, nil when none is.
     public var timer: SocketTimer?
     /// TCP internals, when they were asked for and the socket has them
