@@ -80,14 +80,16 @@ struct TraceCommand: ParsableCommand {
             throw RuntimeError(message: error.message)
         }
         defer { instance.remove() }
-        let netlink = try? NetlinkSocket()
         let tracer: TransitionTracer
         do {
-            tracer = try TransitionTracer(instance: instance, filter: filter, wallClockOffset: TraceLoop.wallClockOffset()) { local, remote in
-                (try? netlink?.lookup(local: local, remote: remote))??.kernelState
-            }
-        } catch {
+            // One sock_diag socket per network namespace: the tracepoint names none.
+            let locator = try NamespaceLocator()
+            tracer = try TransitionTracer(instance: instance, filter: filter, wallClockOffset: TraceLoop.wallClockOffset(),
+                                          locator: locator)
+        } catch let error as TraceError {
             throw RuntimeError(message: error.message)
+        } catch {
+            throw RuntimeError(message: "cannot open sock_diag sockets for the trace: \(error)")
         }
         let writer = ByteWriter { try Terminal.writeStandardOutputOrThrowWhenClosed($0) }
         let renderer = TransitionRenderer(writer: writer, format: output.json ? .json : .text)
