@@ -35,8 +35,6 @@ struct TraceCommand: ParsableCommand {
     var bufferKB = 8192
 
     func validate() throws {
-        // Its groups share names with the root's, so the root's own cannot be read here: look at the words.
-        try TCPStatesCommand.reject(TCPStatesCommand.listingOnlyOptions(in: CommandLine.arguments), in: "trace")
         _ = try filters.makeFilter()
         if let count, count < 1 { throw ValidationError("--count wants a positive number, got \(count)") }
         if let duration, !TraceSchedule.accepts(seconds: duration) { throw Self.durationError(duration) }

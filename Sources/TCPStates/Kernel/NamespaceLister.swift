@@ -15,7 +15,7 @@ public struct NamespaceLister: Sendable {
     public var filter: ConnectionFilter
     public var kind: SourceKind
     /// idiag_ext of TCP dumps, as `ConnectionLister.extensions`.
-    public var extensions: UInt8 = 0
+    public var extensions: InetDiagExtensions = []
     /// Worker threads; nil for one per CPU the process may use.
     public var threads: Int?
 
