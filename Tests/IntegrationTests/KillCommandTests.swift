@@ -106,6 +106,27 @@ struct KillCommandTests {
         try Self.expectUntouched(namespace, closeWait: closeWait, established: established)
     }
 
+    @Test("--pid and --command pick the holder's sockets")
+    func ownerFilters() throws {
+        let namespace = try KillNamespace(count: 2)
+        defer { namespace.tearDown() }
+        let closeWait = try namespace.closeWait()
+        let established = try namespace.established()
+        let other = try namespace.kill(["--pid", "1", "--state", "close-wait", "--yes"])
+        #expect(other.termination == .exited(0) && other.stdout.isEmpty, "\(other)")
+        #expect(other.stderr == "tcpstates: no socket matched; nothing to kill\n")
+        // comm is cut to 15 bytes.
+        let byName = try namespace.kill(["--command", "tcpstates-testp", "--state", "close-wait", "--dry-run"])
+        #expect(byName.stdout.split(separator: "\n").dropFirst().count == closeWait.count, "\(byName)")
+        try Self.expectUntouched(namespace, closeWait: closeWait, established: established)
+        let byPID = try namespace.kill(["--pid", "\(namespace.holderPID)", "--state", "close-wait", "--yes", "--json"])
+        #expect(byPID.termination == .exited(0), "\(byPID)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(byPID.stdout.utf8)) as? [String: Any])
+        let connections = try #require(object["connections"] as? [[String: Any]])
+        #expect(connections.count == closeWait.count && connections.allSatisfy { $0["result"] as? String == "killed" })
+        #expect(try namespace.closeWait().isEmpty && namespace.established() == established)
+    }
+
     @Test("LISTEN is killed only when --state names it")
     func listenersOnlyByName() throws {
         let namespace = try KillNamespace(count: 1)

@@ -13,6 +13,8 @@ final class KillNamespace {
     let count: Int
     let tcpstates: String
     private let peer: ChildProcess
+    /// The holder's process id (`ip netns exec` execs it in place).
+    var holderPID: pid_t { peer.pid }
 
     init(count: Int = 3) throws {
         tcpstates = try TestEnvironment.binary("tcpstates")
