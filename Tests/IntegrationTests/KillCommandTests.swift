@@ -127,6 +127,19 @@ struct KillCommandTests {
         #expect(try namespace.closeWait().isEmpty && namespace.established() == established)
     }
 
+    @Test("--netns kills in that namespace, from outside it")
+    func otherNamespace() throws {
+        let namespace = try KillNamespace(count: 1)
+        defer { namespace.tearDown() }
+        let established = try namespace.established()
+        let result = try Subprocess.run([namespace.tcpstates, "kill", "--netns", namespace.name,
+                                         "--local-port", "\(Self.port)", "-s", "close-wait", "--yes"])
+        #expect(result.termination == .exited(0), "\(result)")
+        #expect(result.stdout.split(separator: "\n").dropFirst().count == 2, "\(result)")
+        #expect(try namespace.closeWait().isEmpty && namespace.established() == established)
+        #expect(try namespace.errors().closeWait == ["ECONNABORTED", "ECONNABORTED"])
+    }
+
     @Test("LISTEN is killed only when --state names it")
     func listenersOnlyByName() throws {
         let namespace = try KillNamespace(count: 1)
