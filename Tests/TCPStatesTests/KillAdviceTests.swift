@@ -20,10 +20,10 @@ import Testing
 
     @Test func textAndJSONCarryIt() throws {
         let explanation = StateExplanation.of(.closeWait)
-        let text = try RenderTests.output { try ExplanationRenderer().render(explanation, to: $0) }
+        let text = try ByteWriterTests.output { try ExplanationRenderer().render(explanation, to: $0) }
         let killing = try #require(text.split(separator: "\n").firstIndex { $0.hasPrefix("Killing   The application") })
         #expect(killing > 0)
-        let json = try RenderTests.output { try ExplanationJSONRenderer().render([explanation], withDiagram: false, to: $0) }
+        let json = try ByteWriterTests.output { try ExplanationJSONRenderer().render([explanation], withDiagram: false, to: $0) }
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let states = try #require(object["states"] as? [[String: Any]])
         #expect(states.first?["killing"] as? String == explanation.killing)

@@ -14,7 +14,7 @@ import Glibc
     }
 
     @Test func tableHasAResultColumnBeforeTheListingsColumns() throws {
-        let text = try RenderTests.output {
+        let text = try ByteWriterTests.output {
             try KillReportRenderer.table(try Self.outcomes(), columns: StandardColumns.columns(showsProtocol: false),
                                          showsHeader: true, to: $0)
         }
@@ -35,7 +35,7 @@ import Glibc
     }
 
     @Test func jsonIsTheListingWithResultAndError() throws {
-        let text = try RenderTests.output { try KillReportRenderer.json(try Self.outcomes(), extraMembers: nil, to: $0) }
+        let text = try ByteWriterTests.output { try KillReportRenderer.json(try Self.outcomes(), extraMembers: nil, to: $0) }
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["source"] as? String == "netlink")
         let connections = try #require(object["connections"] as? [[String: Any]])
@@ -48,7 +48,7 @@ import Glibc
     }
 
     @Test func emptyReportIsAnEmptyListing() throws {
-        let text = try RenderTests.output { try KillReportRenderer.json([], extraMembers: nil, to: $0) }
+        let text = try ByteWriterTests.output { try KillReportRenderer.json([], extraMembers: nil, to: $0) }
         #expect(text == "{\"source\": \"netlink\", \"connections\": []}\n")
     }
 
