@@ -236,7 +236,7 @@ _tcpstates() {
 
 _tcpstates_explain() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __tcpstates_offer_flags_options 1
@@ -295,7 +295,7 @@ _tcpstates_trace() {
 
 _tcpstates_kill() {
     repeating_flags=()
-    non_repeating_flags=(-l --listening -a --all -4 -6 -t --tcp -u --udp -P --processes -o --timers -i --info --json --no-header -y --yes --dry-run --version -h --help)
+    non_repeating_flags=(-l --listening -a --all -4 -6 --json --no-header -y --yes --dry-run --version -h --help)
     repeating_options=(-p --port --local-port --sport --remote-port --dport -s --state --local --remote --addr --pid --command)
     non_repeating_options=(--netns)
     __tcpstates_offer_flags_options 0

@@ -22,9 +22,10 @@ struct KillCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup(title: "Filters") var filters: FilterOptions
-    /// --pid, --command and --netns; the rest of the group is refused in `validate`.
-    @OptionGroup(title: "Owners, namespaces") var details: DetailOptions
+    /// The listing's filters, owners and namespace. With --all-netns (issue 12) in this group, kill
+    /// lists and destroys namespace by namespace: one SocketDestroyer opened inside each, since a
+    /// netlink socket keeps the namespace it was made in.
+    @OptionGroup(title: "Filters") var filters: ListingFilterOptions
     @OptionGroup var output: OutputOptions
 
     @Flag(name: [.customShort("y"), .long], help: "Kill without asking (for scripts).")
@@ -33,40 +34,34 @@ struct KillCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "List what would be killed and kill nothing.")
     var dryRun = false
 
-    /// The options of a listing that mean nothing here; --pid, --command and --netns do.
-    static let foreignOptions: Set<String> = ["--pid", "--command", "--netns"]
-
     func validate() throws {
-        // Its groups share names with the root's, so the root's own cannot be read here: look at the words.
-        try TCPStatesCommand.reject(TCPStatesCommand.listingOnlyOptions(in: CommandLine.arguments)
-            .filter { !Self.foreignOptions.contains($0) }, in: "kill")
-        if filters.all { throw ValidationError("--all does not apply to tcpstates kill: CLOSED sockets cannot be killed") }
-        guard hasFilter else {
+        let sockets = filters.sockets
+        if sockets.all { throw ValidationError("--all does not apply to tcpstates kill: CLOSED sockets cannot be killed") }
+        let picks = !sockets.port.isEmpty || !sockets.localPort.isEmpty || !sockets.remotePort.isEmpty
+            || !sockets.state.isEmpty || sockets.listening || !sockets.localAddress.isEmpty
+            || !sockets.remoteAddress.isEmpty || !sockets.address.isEmpty || !filters.ownerFilter.isEmpty
+        guard picks else {
             throw ValidationError("""
                 kill needs a filter (--port, --local-port, --remote-port, --state, --listening, --local, --remote, \
                 --addr, --pid or --command): it will not kill every socket
                 """)
         }
-        _ = try filter()
+        _ = try request()
     }
 
-    /// Whether a filter that picks sockets was given (families and namespaces only narrow).
-    private var hasFilter: Bool {
-        !filters.port.isEmpty || !filters.localPort.isEmpty || !filters.remotePort.isEmpty || !filters.state.isEmpty
-            || filters.listening || !filters.localAddress.isEmpty || !filters.remoteAddress.isEmpty
-            || !filters.address.isEmpty || !details.pid.isEmpty || !details.command.isEmpty
-    }
-
-    /// The listing's filter with the states kill may end.
-    private func filter() throws -> ConnectionFilter {
-        var filter = try filters.makeFilter()
+    /// The listing's request, with the states kill may end.
+    private func request() throws -> ListingRequest {
+        var request = try filters.request()
         do {
-            filter.states = try KillStates.choose(stateLists: filters.state, listening: filters.listening)
+            request.filter.states = try KillStates.choose(stateLists: filters.sockets.state,
+                                                          listening: filters.sockets.listening)
         } catch {
             throw ValidationError(error.message)
         }
-        filter.includesUnknownStates = false
-        return filter
+        request.filter.includesUnknownStates = false
+        request.output = output.json ? .json : .table
+        request.showsHeader = !output.noHeader
+        return request
     }
 
     func run() throws {
@@ -78,48 +73,35 @@ struct KillCommand: ParsableCommand {
         if !dryRun, let capabilities = ProcessCapabilities.current(), !capabilities.has(ProcessCapabilities.netAdmin) {
             throw RuntimeError(message: SocketDestroyer.notPermittedMessage)
         }
-        var filter = try filter()
-        // Enters --netns first: the listing's and the destroyer's netlink sockets both belong to it.
-        // With --all-netns (issue 12): list and destroy namespace by namespace, one SocketDestroyer
-        // opened inside each, since a netlink socket keeps the namespace it was made in.
-        let extras = try ListingDetails(details, filters: filters, filter: &filter)
-        var lister = ConnectionLister(filter: filter, kind: .netlink)
-        extras.configure(&lister)
-        var collector = ConnectionCollector()
-        try lister.list(into: &collector)
-        let matched = collector.connections
-        let columns = extras.columns ?? StandardColumns.columns(showsProtocol: false)
+        let plan = ListingPlan(try request())
+        var listing = Listing(plan)
+        listing.source = .netlink
+        listing.notice = { Terminal.warning($0) }
+        // Enters --netns first: the destroyer's netlink socket, opened after, belongs to it too.
+        let (matched, owners) = try listing.collect()
+        let report = KillReport(plan: plan, owners: owners)
 
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
-        func report(_ outcomes: [KillOutcome]) throws {
-            if output.json {
-                try KillReportRenderer.json(outcomes, extraMembers: extras.jsonMembers, to: writer)
-            } else if !outcomes.isEmpty {
-                try KillReportRenderer.table(outcomes, columns: columns, showsHeader: !output.noHeader, to: writer)
-            }
-            try writer.flush()
-        }
         if matched.isEmpty {
-            try report([])
+            try report.write([], to: writer)
             Terminal.warning("no socket matched; nothing to kill")
             return
         }
         if dryRun {
-            try report(matched.map { KillOutcome($0, nil) })
+            try report.write(matched.map { KillOutcome($0, nil) }, to: writer)
             Terminal.warning("dry run: \(matched.count) socket\(matched.count == 1 ? "" : "s") would be killed")
             return
         }
         if !yes {
             let question = ByteWriter { try ConfirmationPrompt.write($0) }
-            try ColumnTable(columns: columns).render(matched, to: question)
-            try question.flush()
+            try report.writeCandidates(matched, to: question)
             guard try ConfirmationPrompt.ask("Kill \(matched.count == 1 ? "this socket" : "these \(matched.count) sockets")?") else {
                 throw RuntimeError(message: "not confirmed; nothing was killed")
             }
         }
         let results = try SocketDestroyer().destroy(matched)
         let outcomes = zip(matched, results).map { KillOutcome($0, $1) }
-        try report(outcomes)
+        try report.write(outcomes, to: writer)
         let summary = KillReportRenderer.summary(outcomes)
         if outcomes.contains(where: { $0.result?.isGone == false }) { throw RuntimeError(message: summary) }
         Terminal.warning(summary)

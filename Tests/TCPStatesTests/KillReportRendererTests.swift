@@ -13,11 +13,15 @@ import Glibc
         return [KillOutcome(targets[0], .killed), KillOutcome(targets[1], .failed(errno: EOPNOTSUPP))]
     }
 
+    /// The report of a kill asked for as `request` says.
+    static func report(_ edit: (inout ListingRequest) -> Void = { _ in }) -> KillReport {
+        var request = ListingRequest()
+        edit(&request)
+        return KillReport(plan: ListingPlan(request), owners: nil)
+    }
+
     @Test func tableHasAResultColumnBeforeTheListingsColumns() throws {
-        let text = try ByteWriterTests.output {
-            try KillReportRenderer.table(try Self.outcomes(), columns: StandardColumns.columns(showsProtocol: false),
-                                         showsHeader: true, to: $0)
-        }
+        let text = try ByteWriterTests.output { try Self.report().write(try Self.outcomes(), to: $0) }
         #expect(text == """
             RESULT             STATE       RECV-Q  SEND-Q  LOCAL           REMOTE
             killed             CLOSE_WAIT       1       0  127.0.0.1:7300  127.0.0.1:57494
@@ -35,7 +39,9 @@ import Glibc
     }
 
     @Test func jsonIsTheListingWithResultAndError() throws {
-        let text = try ByteWriterTests.output { try KillReportRenderer.json(try Self.outcomes(), extraMembers: nil, to: $0) }
+        let text = try ByteWriterTests.output {
+            try Self.report { $0.output = .json }.write(try Self.outcomes(), to: $0)
+        }
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(object["source"] as? String == "netlink")
         let connections = try #require(object["connections"] as? [[String: Any]])
@@ -48,8 +54,18 @@ import Glibc
     }
 
     @Test func emptyReportIsAnEmptyListing() throws {
-        let text = try ByteWriterTests.output { try KillReportRenderer.json([], extraMembers: nil, to: $0) }
+        let text = try ByteWriterTests.output { try Self.report { $0.output = .json }.write([], to: $0) }
         #expect(text == "{\"source\": \"netlink\", \"connections\": []}\n")
+        #expect(try ByteWriterTests.output { try Self.report().write([], to: $0) }.isEmpty, "no table without a row")
+    }
+
+    @Test func filteredByOwnersTheReportShowsThem() throws {
+        let owned = Self.report { $0.owners = OwnerFilter(pids: [1], commands: []); $0.showsHeader = false }
+        let text = try ByteWriterTests.output { try owned.write(try Self.outcomes(), to: $0) }
+        #expect(text.hasPrefix("killed "), "no header")
+        let headed = try ByteWriterTests.output { try Self.report { $0.owners = OwnerFilter(pids: [1], commands: []) }
+            .writeCandidates(try Self.outcomes().map(\.connection), to: $0) }
+        #expect(headed.hasPrefix("STATE ") && headed.split(separator: "\n")[0].hasSuffix("PROCESS"), "\(headed)")
     }
 
     @Test func summaryCountsEachResult() throws {

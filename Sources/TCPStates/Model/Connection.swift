@@ -18,6 +18,9 @@ public struct Connection: Hashable, Sendable {
     public var cookie: UInt64 = 0
     /// The device the socket is bound to (idiag_if), 0 for none: netlink only.
     public var boundInterface: UInt32 = 0
+    /// The inode of the network namespace it was listed in; 0 where the
+    /// listing covered one namespace and did not say which.
+    public var netnsInode: UInt64 = 0
     /// The timer armed on the socket, nil when none is.
     public var timer: SocketTimer?
     /// TCP internals, when they were asked for and the socket has them

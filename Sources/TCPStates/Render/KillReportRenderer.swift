@@ -82,3 +82,44 @@ public enum KillReportRenderer {
         Dictionary(outcomes.map { ($0.connection, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }
+
+/// The report of `tcpstates kill` laid out as the plan's listing would be:
+/// its columns (PROCESS when filtered by owners) or its JSON members.
+public struct KillReport {
+    private let columns: [TableColumn]
+    private let jsonMembers: ((Connection, ByteWriter) -> Void)?
+    private let writesJSON: Bool
+    private let showsHeader: Bool
+
+    /// `owners` fills the PROCESS column and the `process` members.
+    public init(plan: ListingPlan, owners: OwnerTable?) {
+        var listed = ListingColumn.standard
+        var members: JSONMembers = []
+        switch plan.renderer {
+        case .columnTable(let columns): listed = columns
+        case .json(let chosen): members = chosen
+        case .streamingTable, .summary: break
+        }
+        columns = listed.map { $0.tableColumn(owners: owners) }
+        jsonMembers = members.writer(owners: owners)
+        writesJSON = if case .json = plan.renderer { true } else { false }
+        showsHeader = plan.showsHeader
+    }
+
+    /// The report proper: a row or object per outcome (nothing for no row
+    /// in a table, an empty document in JSON).
+    public func write(_ outcomes: [KillOutcome], to writer: ByteWriter) throws {
+        if writesJSON {
+            try KillReportRenderer.json(outcomes, extraMembers: jsonMembers, to: writer)
+        } else if !outcomes.isEmpty {
+            try KillReportRenderer.table(outcomes, columns: columns, showsHeader: showsHeader, to: writer)
+        }
+        try writer.flush()
+    }
+
+    /// The sockets about to be killed, as the listing's table, for the question.
+    public func writeCandidates(_ connections: [Connection], to writer: ByteWriter) throws {
+        try ColumnTable(columns: columns).render(connections, to: writer)
+        try writer.flush()
+    }
+}
