@@ -104,7 +104,7 @@ FUZZ_SWIFTC   = swiftc -sanitize=fuzzer,address -O -g -assert-config Debug -pars
 LIBRARY_SOURCES = $(shell find Sources/TCPStates -name '*.swift')
 FIXTURES = Tests/TCPStatesTests/Fixtures
 # Seeds: real captures where there are some.
-FUZZ_SEEDS_InetDiagReply     = $(wildcard $(FIXTURES)/sockdiag-*.bin)
+FUZZ_SEEDS_InetDiagReply     = $(wildcard $(FIXTURES)/sockdiag-*.bin $(FIXTURES)/ss-K-destroy-*.bin $(FIXTURES)/tcpstates-destroy-*.bin)
 FUZZ_SEEDS_ProcNetText       = $(wildcard $(FIXTURES)/proc-net-*.txt)
 FUZZ_SEEDS_RingBufferPage    = $(FIXTURES)/trace/trace_pipe_raw-cpu1.bin
 FUZZ_SEEDS_EventFormat       = $(FIXTURES)/trace/format

@@ -18,7 +18,7 @@ struct TCPStatesCommand: ParsableCommand {
             AND between options, OR within a list. Listing needs no privileges.
             """,
         version: "0.1.0",
-        subcommands: [ExplainCommand.self, TraceCommand.self]
+        subcommands: [ExplainCommand.self, TraceCommand.self, KillCommand.self]
     )
 
     @OptionGroup(title: "Filters") var listingFilters: ListingFilterOptions
