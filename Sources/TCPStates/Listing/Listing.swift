@@ -24,16 +24,9 @@ public struct Listing {
     /// Lists into the plan's renderer, which writes to `writer`; returns the source used.
     @discardableResult
     public func run(to writer: ByteWriter) throws -> SourceKind {
-        // First: the netlink socket, /proc/net and the owner scan all follow it.
-        if let namespace = plan.namespace { try NetworkNamespace.enter(namespace) }
-        let owners = plan.looksUpOwners ? try scanOwners() : nil
-        var lister = lister(plan.filter, kind: source)
-        lister.netlinkCapture = netlinkCapture
-        lister.extensions = plan.extensions
-        if let owners, !plan.ownerFilter.isEmpty {
-            let ownerFilter = plan.ownerFilter
-            lister.accepts = { ownerFilter.matches(owners.owners(of: $0.inode)) }
-        }
+        let prepared = try prepare()
+        var lister = prepared.lister
+        let owners = prepared.owners
         let used: SourceKind
         switch plan.renderer {
         case .streamingTable:
@@ -63,6 +56,33 @@ public struct Listing {
         }
         try writer.flush()
         return used
+    }
+
+    /// The sockets the plan matches, in the kernel's order, and their owners
+    /// when the plan looks them up: for a command that acts on what a
+    /// listing would list (`kill`). It stays in the plan's namespace.
+    public func collect() throws -> (connections: [Connection], owners: OwnerTable?) {
+        let (lister, owners) = try prepare()
+        var collector = ConnectionCollector()
+        let used = try lister.list(into: &collector)
+        if let notice = plan.notice(readingFrom: used) { self.notice(notice) }
+        return (collector.connections, owners)
+    }
+
+    /// Enters the plan's namespace, scans the owners it wants and sets up the
+    /// lister with the plan's filters and extensions.
+    private func prepare() throws -> (lister: ConnectionLister, owners: OwnerTable?) {
+        // First: the netlink socket, /proc/net and the owner scan all follow it.
+        if let namespace = plan.namespace { try NetworkNamespace.enter(namespace) }
+        let owners = plan.looksUpOwners ? try scanOwners() : nil
+        var lister = lister(plan.filter, kind: source)
+        lister.netlinkCapture = netlinkCapture
+        lister.extensions = plan.extensions
+        if let owners, !plan.ownerFilter.isEmpty {
+            let ownerFilter = plan.ownerFilter
+            lister.accepts = { ownerFilter.matches(owners.owners(of: $0.inode)) }
+        }
+        return (lister, owners)
     }
 
     /// The single render path: the lister streams into the renderer, through

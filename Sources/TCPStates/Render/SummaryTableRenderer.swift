@@ -41,21 +41,8 @@ public struct SummaryTableRenderer {
     /// Left-aligned text columns, the last column (the count) right-aligned.
     private static func write(_ rows: [[String]], to writer: ByteWriter) {
         guard let columns = rows.first?.count else { return }
-        var widths = [Int](repeating: 0, count: columns)
-        for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.utf8.count) }
-        }
-        for row in rows {
-            for (index, cell) in row.enumerated() {
-                if index == columns - 1 {
-                    writer.appendSpaces(widths[index] - cell.utf8.count)
-                    writer.append(cell)
-                } else {
-                    writer.append(cell)
-                    writer.appendSpaces(widths[index] - cell.utf8.count + 2)
-                }
-            }
-            writer.append(UInt8(ascii: "\n"))
-        }
+        var aligner = TableAligner((0..<columns).map { TableAligner.Column(header: "", alignsRight: $0 == columns - 1) })
+        for row in rows { aligner.fit(row) }
+        for row in rows { aligner.writeLine(row, to: writer) }
     }
 }
