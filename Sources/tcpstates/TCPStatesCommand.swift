@@ -18,7 +18,7 @@ struct TCPStatesCommand: ParsableCommand {
             AND between options, OR within a list. Listing needs no privileges.
             """,
         version: "0.1.0",
-        subcommands: [ExplainCommand.self, TraceCommand.self]
+        subcommands: [ExplainCommand.self, TraceCommand.self, KillCommand.self]
     )
 
     @OptionGroup(title: "Filters") var listingFilters: ListingFilterOptions
@@ -134,7 +134,7 @@ struct TCPStatesCommand: ParsableCommand {
         var listing = Listing(ListingPlan(try listingRequest()))
         listing.source = source
         listing.procNetDirectory = procNetDirectory
-        listing.notice = { Terminal.warning($0) }
+        listing.notice = { Terminal.error($0) }
         var capture: CaptureFile?
         if let captureNetlinkPath {
             capture = try CaptureFile(path: captureNetlinkPath)

@@ -1,16 +1,18 @@
 /// Writes state transitions as they happen, one line each: an aligned text
 /// line, or NDJSON in the schema `--watch` uses for its changes:
 /// `{"event": "change", "source": "trace", "time", "family", "local",
-/// "remote", "state", "previous_state", "state_ms", "pid", "command"}`.
+/// "remote", "state", "previous_state", "state_ms", "pid", "command", "netns"}`,
+/// where `netns` is null when the socket's namespace could not be known.
 public struct TransitionRenderer {
     public enum Format: Sendable { case text, json }
 
     private let writer: ByteWriter
     private let format: Format
 
-    /// TIME, LOCAL, REMOTE, OLD, `->`, NEW, MS, TASK: fixed widths (an
-    /// endpoint or state wider than its column pushes its line right), so
-    /// that each line is written as it happens.
+    /// TIME, LOCAL, REMOTE, OLD, `->`, NEW, MS, NETNS, TASK: fixed widths (an
+    /// endpoint, state or namespace wider than its column pushes its line
+    /// right), so that each line is written as it happens. NETNS fits
+    /// `net:[4026531840]`.
     static let columns = TableAligner([
         .init(header: "TIME", width: 12),
         .init(header: "LOCAL", width: 22),
@@ -19,6 +21,7 @@ public struct TransitionRenderer {
         .init(header: "", width: 2, gapAfter: 1),
         .init(header: "NEW", width: 11, gapAfter: 1),
         .init(header: "MS", alignsRight: true, width: 9),
+        .init(header: "NETNS", width: 16),
         .init(header: "TASK"),
     ])
 
@@ -62,6 +65,10 @@ public struct TransitionRenderer {
                     cursor.append(UInt8(ascii: "-"))
                 }
             }
+            // A namespace name comes from /run/netns: outside text.
+            columns.cell(7, &cursor, countsCharacters: true) { cursor in
+                if let netns = t.netns { cursor.append(escaping: Array(netns.label.utf8)) } else { cursor.append("unknown") }
+            }
         }
         // TASK, the last column, is not padded: written as it comes.
         if let task = t.task {
@@ -95,6 +102,20 @@ public struct TransitionRenderer {
         if let task = t.task { writer.append(decimal: UInt64(task.pid)) } else { writer.append("null") }
         writer.append(", \"command\": ")
         if let command = t.task?.command { writer.append(jsonString: command) } else { writer.append("null") }
+        writer.append(", \"netns\": ")
+        if let netns = t.netns {
+            writer.append("{\"inode\": ")
+            writer.append(decimal: netns.inode)
+            writer.append(", \"name\": ")
+            if let name = netns.name { writer.append(jsonString: name) } else { writer.append("null") }
+            writer.append(", \"pid\": ")
+            if let pid = netns.holderPID { writer.append(decimal: UInt64(pid)) } else { writer.append("null") }
+            writer.append(", \"container\": ")
+            if let container = netns.container { writer.append(jsonString: container.text) } else { writer.append("null") }
+            writer.append("}")
+        } else {
+            writer.append("null")
+        }
         if t.stateSeenThroughSockDiag { writer.append(", \"state_seen_through\": \"sock_diag\"") }
         writer.append("}\n")
     }
