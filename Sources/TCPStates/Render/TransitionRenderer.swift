@@ -14,9 +14,13 @@ public struct TransitionRenderer {
     /// `net:[4026531840]`; longer names push the task along.
     static let netnsWidth = 16
 
-    public init(writer: ByteWriter, format: Format) {
+    /// The zone of the text format's times, seconds east of UTC.
+    public var utcOffsetSeconds: Int
+
+    public init(writer: ByteWriter, format: Format, utcOffsetSeconds: Int = CalendarTime.localUTCOffsetSeconds) {
         self.writer = writer
         self.format = format
+        self.utcOffsetSeconds = utcOffsetSeconds
     }
 
     /// The column header of the text format (JSON has none).
@@ -41,7 +45,7 @@ public struct TransitionRenderer {
     }
 
     private func text(_ t: StateTransition) {
-        writer.append(localTimeOfDay: t.time)
+        writer.append(timeOfDayMilliseconds: Int64(t.time / 1_000_000), utcOffsetSeconds: utcOffsetSeconds)
         writer.appendSpaces(2)
         column { writer.append(endpoint: t.local) }
         column { writer.append(endpoint: t.remote) }
@@ -49,8 +53,10 @@ public struct TransitionRenderer {
         writer.append("-> ")
         pad(stateName(kernel: t.state), Self.stateWidth + 1)
         if let elapsed = t.stateNanoseconds {
-            writer.appendSpaces(9 - (decimalWidth((elapsed + 500) / 1_000_000) + 4))
-            writer.append(milliseconds: elapsed)
+            writer.write(atMost: 24) { cursor in
+                cursor.append(nanosecondsAsMilliseconds: elapsed)
+                cursor.insertSpaces(9 - cursor.written, at: 0)
+            }
         } else {
             writer.append("        -")
         }
@@ -73,7 +79,7 @@ public struct TransitionRenderer {
 
     private func json(_ t: StateTransition) {
         writer.append("{\"event\": \"change\", \"source\": \"trace\", \"time\": \"")
-        writer.append(rfc3339Milliseconds: t.time)
+        writer.append(rfc3339Milliseconds: Int64(t.time / 1_000_000))
         writer.append("\", \"family\": \"")
         writer.append(t.family.name)
         writer.append("\", \"local\": ")
@@ -85,7 +91,7 @@ public struct TransitionRenderer {
         writer.append("\", \"previous_state\": \"")
         writer.append(stateName(kernel: t.previousState))
         writer.append("\", \"state_ms\": ")
-        if let elapsed = t.stateNanoseconds { writer.append(milliseconds: elapsed) } else { writer.append("null") }
+        if let elapsed = t.stateNanoseconds { writer.append(nanosecondsAsMilliseconds: elapsed) } else { writer.append("null") }
         writer.append(", \"pid\": ")
         if let task = t.task { writer.append(decimal: UInt64(task.pid)) } else { writer.append("null") }
         writer.append(", \"command\": ")
