@@ -42,8 +42,9 @@ public struct Listing {
         case .summary(let format, let byPort):
             var labeling: PortLabeling?
             if byPort {
-                let (ports, settled) = try listenerPorts()
-                labeling = PortLabeling(listenerPorts: ports, filter: plan.filter)
+                let (listeners, settled) = try listeners()
+                labeling = PortLabeling(listenerPorts: listeners[.tcp] ?? [], udpListenerPorts: listeners[.udp] ?? [],
+                                        filter: plan.filter)
                 // After a fallback, the counting reads /proc straight away, without a second notice.
                 lister.kind = settled
             }
@@ -73,6 +74,7 @@ public struct Listing {
         if let namespace = plan.namespace { try NetworkNamespace.enter(namespace) }
         let owners = plan.looksUpOwners ? try scanOwners() : nil
         var lister = lister(plan.filter, kind: source)
+        lister.netlinkCapture = netlinkCapture
         lister.extensions = plan.extensions
         if let owners, !plan.ownerFilter.isEmpty {
             let ownerFilter = plan.ownerFilter
@@ -114,7 +116,7 @@ public struct Listing {
     /// The local ports of every listener of the protocols listed, whatever
     /// the other filters: the sockets on them are counted under them even
     /// when the listeners are filtered out. Returns the source that answered.
-    private func listenerPorts() throws -> (Set<UInt16>, SourceKind) {
+    private func listeners() throws -> ([TransportProtocol: Set<UInt16>], SourceKind) {
         var listeners = ConnectionFilter()
         listeners.states = StateSet([.listen])
         listeners.includesUnknownStates = false
@@ -123,14 +125,14 @@ public struct Listing {
         listeners.udpStates = StateSet([.closed])
         var collector = ConnectionCollector()
         let used = try lister(listeners, kind: source).list(into: &collector)
-        let ports = collector.connections.filter { $0.transport == .tcp || $0.remote.port == 0 }.map(\.local.port)
-        return (Set(ports), used)
+        var ports: [TransportProtocol: Set<UInt16>] = [:]
+        for listener in collector.connections { ports[listener.transport, default: []].insert(listener.local.port) }
+        return (ports, used)
     }
 
     private func lister(_ filter: ConnectionFilter, kind: SourceKind) -> ConnectionLister {
         var lister = ConnectionLister(filter: filter, kind: kind)
         lister.procNetDirectory = procNetDirectory
-        lister.netlinkCapture = netlinkCapture
         lister.openSocket = openSocket
         lister.notice = notice
         return lister
