@@ -17,8 +17,8 @@ PYTHON_DEPS = .build/python
 # What make install copies; the install test points it at a debug build.
 BINARY ?= .build/release/tcpstates
 
-# Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON.
-BENCH_APT_PACKAGES = hyperfine time net-tools jq
+# Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON, valgrind for the start-up profile.
+BENCH_APT_PACKAGES = hyperfine time net-tools jq valgrind
 
 .PHONY: deps bench-deps python-deps build debug run test docs bench install uninstall clean fuzz fuzz-build sanitize
 
