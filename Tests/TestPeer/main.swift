@@ -9,6 +9,7 @@ import Glibc
 //   lifecycle --port P              connections opened and closed on command (stdin)
 //   trace-lifecycle --port P [--ipv6] scripted connections for the trace tests (fresh netns)
 //   burst --port P --connections N  N connections opened and closed at full speed
+//   churn --port P --seconds S [--rate R]  the same for S seconds, R a second
 
 let usage = """
     usage: tcpstates-testpeer states
@@ -17,6 +18,7 @@ let usage = """
            tcpstates-testpeer lifecycle --port P
            tcpstates-testpeer trace-lifecycle --port P [--ipv6]
            tcpstates-testpeer burst --port P --connections N
+           tcpstates-testpeer churn --port P --seconds S [--rate R]
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -39,6 +41,8 @@ do {
     case "burst":
         let options = try ConnectionHolder.Options(parsing: Array(arguments.dropFirst()))
         try TraceWorkloads.burst(port: options.port, connections: options.connections)
+    case "churn":
+        try Churn.run(Churn.Options(parsing: Array(arguments.dropFirst())))
     case "hold":
         try ConnectionHolder.run(ConnectionHolder.Options(parsing: Array(arguments.dropFirst())))
     case "lifecycle":

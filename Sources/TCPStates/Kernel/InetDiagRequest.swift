@@ -21,8 +21,9 @@ public enum InetDiagRequest {
     }
 
     /// An exact lookup of the one TCP socket (full, request or timewait) with
-    /// these endpoints: inet_diag_sockid filled in, no cookie to match.
-    public static func lookup(local: Endpoint, remote: Endpoint, sequence: UInt32) -> [UInt8] {
+    /// these endpoints: inet_diag_sockid filled in; with `cookie`, the kernel
+    /// answers ESTALE unless the socket found has that cookie.
+    public static func lookup(local: Endpoint, remote: Endpoint, sequence: UInt32, cookie: UInt64? = nil) -> [UInt8] {
         message(family: local.address.family, stateMask: ~0, flags: NLM_F_REQUEST,
                 bytecode: nil, sequence: sequence) { request in
             // struct inet_diag_sockid at offset 8: be16 sport, be16 dport,
@@ -31,8 +32,9 @@ public enum InetDiagRequest {
             request.storeBytes(of: remote.port.bigEndian, toByteOffset: 10, as: UInt16.self)
             store(local.address, into: request, at: 12)
             store(remote.address, into: request, at: 28)
-            request.storeBytes(of: UInt32.max, toByteOffset: 48, as: UInt32.self)  // INET_DIAG_NOCOOKIE
-            request.storeBytes(of: UInt32.max, toByteOffset: 52, as: UInt32.self)
+            let words = cookie ?? .max  // INET_DIAG_NOCOOKIE: all ones
+            request.storeBytes(of: UInt32(truncatingIfNeeded: words), toByteOffset: 48, as: UInt32.self)
+            request.storeBytes(of: UInt32(truncatingIfNeeded: words >> 32), toByteOffset: 52, as: UInt32.self)
         }
     }
 

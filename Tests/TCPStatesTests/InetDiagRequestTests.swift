@@ -3,9 +3,9 @@ import Testing
 @testable import TCPStates
 
 /// The single-socket lookup behind destroy events must name a socket the
-/// way the kernel does: its inet_diag_sockid is compared with the ones in
-/// a captured dump reply.
-@Suite struct InetDiagLookupTests {
+/// way the kernel does: its inet_diag_sockid, cookie included, is compared
+/// with the ones in a captured dump reply.
+@Suite struct InetDiagRequestTests {
     /// Each SOCK_DIAG_BY_FAMILY message's payload in the captured dump.
     static func replyPayloads() throws -> [[UInt8]] {
         let stream = try Fixture.bytes("sockdiag-dump.bin")
@@ -28,16 +28,23 @@ import Testing
         for payload in payloads {
             let connection = try payload.withUnsafeBytes { try InetDiagDecoder.connection(from: $0) }
             families.insert(connection.family)
-            let request = InetDiagRequest.lookup(connection.key, sequence: 9)
+            let request = InetDiagRequest.lookup(
+                local: connection.local, remote: connection.remote, sequence: 9, cookie: connection.cookie)
             // nlmsghdr (16), then family, protocol, ext, pad, states (8), then the sockid.
             #expect(request.count == 16 + 56)
             #expect(request[16] == connection.family.rawValue && request[17] == 6)
-            // sport, dport, src, dst: 36 bytes, at offset 4 of inet_diag_msg.
+            // sport, dport, src, dst: 36 bytes, at offset 4 of inet_diag_msg; the cookie at 44.
             #expect(Array(request[24..<60]) == Array(payload[4..<40]), "\(connection)")
-            // NLM_F_REQUEST without NLM_F_DUMP, and the no-cookie wildcard.
+            #expect(Array(request[64..<72]) == Array(payload[44..<52]), "\(connection)")
+            #expect(connection.cookie != 0, "sock_diag gives every socket a cookie")
+            // NLM_F_REQUEST without NLM_F_DUMP.
             #expect(request.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 6, as: UInt16.self) } == 1)
-            #expect(request[64..<72].allSatisfy { $0 == 0xFF })
+            // Without a cookie, the no-cookie wildcard.
+            let any = InetDiagRequest.lookup(local: connection.local, remote: connection.remote, sequence: 9)
+            #expect(any[64..<72].allSatisfy { $0 == 0xFF })
         }
         #expect(families == [.ipv4, .ipv6], "the capture holds both families")
+        let cookies = try payloads.map { payload in try payload.withUnsafeBytes { try InetDiagDecoder.connection(from: $0).cookie } }
+        #expect(Set(cookies).count == cookies.count, "a cookie names one socket")
     }
 }
