@@ -236,7 +236,7 @@ _tcpstates() {
 
 _tcpstates_explain() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=()
     __tcpstates_offer_flags_options 1

@@ -41,4 +41,17 @@ static inline int CMNL_pipe2(int fds[2], int flags) { return (int)syscall(SYS_pi
 /// unshare(CLONE_NEWNS): a private mount namespace for this process.
 static inline int CMNL_unshare_mount_namespace(void) { return (int)syscall(SYS_unshare, CLONE_NEWNS); }
 
+/// unshare(CLONE_NEWNET): a new, empty network namespace for the calling thread.
+static inline int CMNL_unshare_network_namespace(void) { return (int)syscall(SYS_unshare, CLONE_NEWNET); }
+
+/// The CPUs this process may run on (its affinity mask), at least 1.
+static inline int CMNL_available_cpus(void) {
+    unsigned long mask[16] = {0};
+    long bytes = syscall(SYS_sched_getaffinity, 0, sizeof mask, mask);
+    if (bytes <= 0) return (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int count = 0;
+    for (long i = 0; i < bytes / (long)sizeof(unsigned long); i++) count += __builtin_popcountl(mask[i]);
+    return count > 0 ? count : 1;
+}
+
 #endif

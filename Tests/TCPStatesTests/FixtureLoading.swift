@@ -13,12 +13,13 @@ enum Fixture {
         String(decoding: try bytes(name), as: UTF8.self)
     }
 
-    /// Decodes a capture of several dumps: each ends at its NLMSG_DONE.
-    static func decodeNetlink(_ name: String, transport: TransportProtocol = .tcp) throws -> [Connection] {
+    /// The dumps of a capture of several, each ending at its NLMSG_DONE, each
+    /// in storage of its own (a replayed reply starts where a recv's would).
+    static func netlinkDumps(_ name: String) throws -> [[UInt8]] {
         let stream = try bytes(name)
-        var connections: [Connection] = []
+        var dumps: [[UInt8]] = []
         var offset = 0
-        try stream.withUnsafeBytes { raw in
+        stream.withUnsafeBytes { raw in
             while offset < raw.count {
                 // Find the end of this dump: the message after NLMSG_DONE.
                 var end = offset
@@ -28,16 +29,47 @@ enum Fixture {
                     end += (length + 3) & ~3
                     if type == 3 { break }
                 }
-                let dump = UnsafeRawBufferPointer(rebasing: raw[offset..<min(end, raw.count)])
-                // The decoder reads aligned headers: copy into fresh (aligned) storage.
-                let progress = try Array(dump).withUnsafeBytes { aligned in
-                    try InetDiagDecoder.decode(aligned, transport: transport) { connections.append($0) }
-                }
-                precondition(progress == .done, "capture \(name) has a dump without NLMSG_DONE")
+                dumps.append(Array(raw[offset..<min(end, raw.count)]))
                 offset = end
             }
         }
+        return dumps
+    }
+
+    /// Decodes a capture of several dumps.
+    static func decodeNetlink(_ name: String, transport: TransportProtocol = .tcp) throws -> [Connection] {
+        var connections: [Connection] = []
+        for dump in try netlinkDumps(name) {
+            let progress = try dump.withUnsafeBytes { aligned in
+                try InetDiagDecoder.decode(aligned, transport: transport) { connections.append($0) }
+            }
+            precondition(progress == .done, "capture \(name) has a dump without NLMSG_DONE")
+        }
         return connections
+    }
+
+    /// ss -tanoiH's blocks: `LOCAL REMOTE` -> the socket line and its info line.
+    static func ssInfoBlocks() throws -> [String: (line: String, info: String)] {
+        var blocks: [String: (line: String, info: String)] = [:]
+        var key = ""
+        for line in try text("ss-tanoiH.txt").split(separator: "\n") {
+            if line.hasPrefix("\t") {
+                blocks[key]?.info = String(line)
+            } else {
+                let fields = line.split(separator: " ")
+                key = "\(fields[3]) \(fields[4].replacingOccurrences(of: ":*", with: ":0"))"
+                blocks[key] = (String(line), "")
+            }
+        }
+        return blocks
+    }
+
+    /// A socket's key in `ssInfoBlocks`: `LOCAL REMOTE`.
+    static func ssKey(_ c: Connection) -> String { "\(SocketKey.text(c.local)) \(SocketKey.text(c.remote))" }
+
+    /// The value of `name:` in ss's info line.
+    static func ssValue(_ name: String, in info: String) -> String? {
+        info.split(separator: " ").first { $0.hasPrefix(name + ":") }.map { String($0.dropFirst(name.count + 1)) }
     }
 
     /// Parses a /proc/net/tcp capture; returns the sockets and the numbers of rejected lines.
@@ -86,4 +118,12 @@ struct SocketKey: Hashable, CustomStringConvertible {
     }
 
     var description: String { "\(state) \(local) \(remote)" }
+}
+
+/// A literal address; a typo in a test is a crash there, not a pass.
+func ip(_ text: String) -> IPAddress { IPAddress(parsing: text)! }
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

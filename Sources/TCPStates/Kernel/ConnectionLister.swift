@@ -28,13 +28,25 @@ public struct ConnectionLister {
     /// Told, one line each, about a fallback and skipped /proc lines.
     public var notice: (String) -> Void = { _ in }
     /// idiag_ext of TCP dumps: which attributes (tcp_info, congestion) to ask for.
-    public var extensions: UInt8 = 0
+    public var extensions: InetDiagExtensions = []
+    /// Opens the sock_diag socket of each listing: the netlink socket, or
+    /// captured replies in tests.
+    public var openSocket: () throws(SourceError) -> any SockDiagDumper = { () throws(SourceError) in try NetlinkSocket() }
     /// A last test after `filter`, for what needs more than the socket (its owners).
     public var accepts: ((Connection) -> Bool)?
 
     public init(filter: ConnectionFilter, kind: SourceKind) {
         self.filter = filter
         self.kind = kind
+    }
+
+    /// The idiag_states mask of the TCP dumps: the filter's states, without
+    /// the bound-inactive bit unless CLOSED was asked for (asking for it makes
+    /// the kernel walk its bind table, which slows every dump).
+    public static func stateMask(for filter: ConnectionFilter) -> UInt32 {
+        var mask = filter.kernelStateMask
+        if !filter.wantsBoundInactive { mask &= ~KernelTCPState.maskBit(KernelTCPState.boundInactive) }
+        return mask
     }
 
     /// Lists into `sink`; returns the source that was used.
@@ -55,17 +67,16 @@ public struct ConnectionLister {
     /// Returns false when it fell back to /proc.
     @discardableResult
     private func listFromNetlink(into sink: inout some ConnectionSink, fallBack: Bool) throws -> Bool {
-        let netlink: NetlinkSocket
+        let netlink: any SockDiagDumper
         do {
-            netlink = try NetlinkSocket()
+            netlink = try openSocket()
         } catch {
             guard fallBack else { throw error }
             notice("netlink unavailable (\(error.message)); reading /proc/net/tcp instead")
             try listFromProc(into: &sink)
             return false
         }
-        var mask = filter.kernelStateMask
-        if !filter.wantsBoundInactive { mask &= ~KernelTCPState.maskBit(KernelTCPState.boundInactive) }
+        let mask = Self.stateMask(for: filter)
         var bytecode = InetDiagBytecode.compile(filter)
         // The sink is begun at the first connection: until then a failure
         // can still fall back to /proc without anything written twice.
@@ -80,7 +91,7 @@ public struct ConnectionLister {
         }
         func dump(_ transport: TransportProtocol, _ family: AddressFamily?) throws {
             let states = transport == .tcp ? mask : filter.udpKernelStateMask
-            let ext = transport == .tcp ? extensions : 0
+            let ext = transport == .tcp ? extensions : []
             do {
                 try netlink.dump(family: family, stateMask: states, bytecode: bytecode, transport: transport,
                                  extensions: ext, capture: netlinkCapture, deliver)

@@ -13,10 +13,14 @@ public struct Connection: Hashable, Sendable {
     public var inode: UInt64
     /// TCP unless the socket came from a UDP listing.
     public var transport: TransportProtocol = .tcp
-    /// The kernel's socket cookie (sock_gen_cookie, unique per boot; a
-    /// TIME_WAIT socket keeps the cookie of the full socket it replaced);
+    /// The kernel's socket cookie (sock_gen_cookie, unique per boot, made
+    /// when first asked for; a TIME_WAIT socket keeps its full socket's cookie
+    /// if it was made by then);
     /// 0 when the source has none (/proc).
     public var cookie: UInt64 = 0
+    /// The inode of the network namespace it was listed in; 0 where the
+    /// listing covered one namespace and did not say which.
+    public var netnsInode: UInt64 = 0
     /// The timer armed on the socket, nil when none is.
     public var timer: SocketTimer?
     /// TCP internals, when they were asked for and the socket has them
