@@ -4,13 +4,14 @@ import Glibc
 #endif
 
 /// The live screen: redraws after each refresh, destroy event, key and
-/// resize; `space` pauses the display (tracking goes on), `q` or Ctrl-C quits.
+/// resize; `space` pauses the display (tracking goes on), `q` or Ctrl-C
+/// quits, Ctrl-Z (or SIGTSTP) gives the terminal back and stops until `fg`.
 final class ScreenWatch {
     typealias Ending = WatchMode.Ending
 
     private let session: WatchSession
     private let tty = TTY()
-    private let signals: SignalPipe
+    private let signals: SignalEvents
     private var screen: WatchScreen
     private let painter = ScreenPainter(usesColor: TTY.usesColor)
     private let writer = ByteWriter(threshold: .max) { try Terminal.writeStandardOutput($0) }
@@ -18,9 +19,10 @@ final class ScreenWatch {
     /// The filters as given, for the title.
     private let titleSummary: String
 
-    init(session: WatchSession, order: ConnectionOrder, filterSummary: String) throws {
+    /// `signals` holds SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP and SIGCONT.
+    init(session: WatchSession, signals: SignalEvents, order: ConnectionOrder, filterSummary: String) {
         self.session = session
-        signals = try SignalPipe([SIGWINCH, SIGINT, SIGTERM, SIGHUP])
+        self.signals = signals
         let size = tty.size
         screen = WatchScreen(width: size.width, height: size.height, title: "")
         session.tracker.order = order
@@ -31,7 +33,13 @@ final class ScreenWatch {
     /// Puts the terminal back as it was; safe to call more than once.
     func restore() {
         tty.restore()
-        signals.close()
+    }
+
+    /// Ctrl-Z: the terminal as it was while stopped, the screen again on `fg`.
+    private func suspend() throws {
+        tty.restore()
+        SignalEvents.stopProcess()
+        try tty.enter()
     }
 
     func run() throws -> Ending {
@@ -39,7 +47,7 @@ final class ScreenWatch {
         _ = try session.step(at: WatchClock.now)
         try tty.enter()
         try draw()
-        var fds = [pollfd(fd: signals.readEnd, events: Int16(POLLIN), revents: 0),
+        var fds = [pollfd(fd: signals.fileDescriptor, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: readsKeys ? 0 : -1, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: session.destroyFileDescriptor ?? -1, events: Int16(POLLIN), revents: 0)]
         while true {
@@ -53,6 +61,14 @@ final class ScreenWatch {
                     switch number {
                     case SIGWINCH: redraw = true
                     case SIGINT: return .quit
+                    case SIGTSTP:
+                        try suspend()
+                        redraw = true
+                    case SIGCONT:
+                        // Continued after a stop we did not make (SIGSTOP): the shell may have reset the modes.
+                        tty.restore()
+                        try tty.enter()
+                        redraw = true
                     default: return .signal(number)
                     }
                 }
@@ -65,6 +81,7 @@ final class ScreenWatch {
                 for key in keys {
                     switch key {
                     case .quit: return .quit
+                    case .suspend: try suspend()
                     case .togglePause: screen.paused.toggle()
                     default: screen.scroll(key, in: session.tracker)
                     }

@@ -25,14 +25,19 @@ struct WatchMode {
         let ending: Ending
         let session: WatchSession
         if json || !TTY.isTerminal(1) {
+            // The signals first: the destroy reader's thread inherits their mask, so none is delivered to it.
+            let signals = try SignalEvents([SIGINT, SIGTERM, SIGHUP])
+            defer { signals.close() }
             session = makeSession(notice: { Terminal.warning($0) })
             session.tracker.order = nil  // events need no row order
-            ending = try EventStream(session: session).run()
+            ending = try EventStream(session: session, signals: signals).run()
         } else {
+            let signals = try SignalEvents([SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT])
+            defer { signals.close() }
             // Notices wait until the screen is gone, then go to stderr.
             var notices: [String] = []
             session = makeSession(notice: { notices.append($0) })
-            let screen = try ScreenWatch(session: session, order: order, filterSummary: filterSummary)
+            let screen = ScreenWatch(session: session, signals: signals, order: order, filterSummary: filterSummary)
             do {
                 // Also when run() throws: the terminal comes back before the error is printed.
                 defer {
@@ -44,7 +49,7 @@ struct WatchMode {
         }
         if let summary = session.losses.summary { Terminal.warning(summary) }
         if case .signal(let number) = ending {
-            // End the way the signal would have, now that the terminal is back.
+            // End the way the signal would have, now that the terminal is back and the signals unblocked.
             signal(number, SIG_DFL)
             raise(number)
         }
@@ -62,13 +67,12 @@ struct WatchMode {
 /// Each step's events are written with one write(2) as soon as they are known.
 struct EventStream {
     let session: WatchSession
+    let signals: SignalEvents
 
     func run() throws -> WatchMode.Ending {
-        let signals = try SignalPipe([SIGINT, SIGTERM, SIGHUP])
-        defer { signals.close() }
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
         let renderer = EventRenderer(writer: writer)
-        var fds = [pollfd(fd: signals.readEnd, events: Int16(POLLIN), revents: 0),
+        var fds = [pollfd(fd: signals.fileDescriptor, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: session.destroyFileDescriptor ?? -1, events: Int16(POLLIN), revents: 0),
                    // A pipe's write end reports POLLERR once its reader is gone (`| head`), even with no events asked.
                    pollfd(fd: Terminal.standardOutputIsPipe ? 1 : -1, events: 0, revents: 0)]
