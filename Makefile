@@ -89,6 +89,18 @@ docs: deps
 bench: bench-deps
 	RELEASE_LINK="$(RELEASE_LINK)" bench/run.sh
 
+# The unit and integration tests under AddressSanitizer, then the threaded
+# parts under ThreadSanitizer (the /proc read-ahead, the per-namespace
+# workers, the listers and watches that use them, the tests under pressure).
+# The integration tests run the sanitized binaries, so a report there fails
+# the test that ran them. Each sanitizer builds into its own scratch path.
+TSAN_TESTS ?= ReadAheadFile|ProcNetFile|ConnectionLister|Namespace|RealSockets|WatchEvent|Pressure
+sanitize: deps python-deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_TESTS)'
+
 # libFuzzer targets (Fuzz/*.swift), one per decoder of outside input. The
 # library is compiled once with coverage and AddressSanitizer into
 # .build-fuzz, each target links it; `make fuzz` runs each for FUZZ_SECONDS
@@ -164,4 +176,4 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tcpstates.fish
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan .build-fuzz

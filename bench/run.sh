@@ -216,7 +216,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # One watch refresh against one one-shot listing (issue 3's target: at most
 # 1.2x), at the sizes above 10 sockets; BENCH_WATCH=0 leaves it out.
-WATCH_AT=$(for N in $SIZES; do [ "$N" -ge 1000 ] && printf '%s ' "$N"; done)
+WATCH_AT=$(for N in $SIZES; do if [ "$N" -ge 1000 ]; then printf "%s " "$N"; fi; done)
 if [ "${BENCH_WATCH:-1}" = 1 ] && [ -n "$WATCH_AT" ]; then
     say "watch refresh at $WATCH_AT sockets"
     {
