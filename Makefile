@@ -17,8 +17,8 @@ PYTHON_DEPS = .build/python
 # What make install copies; the install test points it at a debug build.
 BINARY ?= .build/release/tcpstates
 
-# Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON.
-BENCH_APT_PACKAGES = hyperfine time net-tools jq
+# Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON, valgrind for the start-up profile.
+BENCH_APT_PACKAGES = hyperfine time net-tools jq valgrind
 
 .PHONY: deps bench-deps python-deps build debug run test docs bench install uninstall clean fuzz fuzz-build sanitize
 
@@ -119,7 +119,7 @@ FUZZ_SWIFTC   = swiftc -sanitize=fuzzer,address -O -g -assert-config Debug -pars
 LIBRARY_SOURCES = $(shell find Sources/TCPStates -name '*.swift')
 FIXTURES = Tests/TCPStatesTests/Fixtures
 # Seeds: real captures where there are some.
-FUZZ_SEEDS_InetDiagReply     = $(wildcard $(FIXTURES)/sockdiag-*.bin)
+FUZZ_SEEDS_InetDiagReply     = $(wildcard $(FIXTURES)/sockdiag-*.bin $(FIXTURES)/ss-K-destroy-*.bin $(FIXTURES)/tcpstates-destroy-*.bin)
 FUZZ_SEEDS_ProcNetText       = $(wildcard $(FIXTURES)/proc-net-*.txt)
 FUZZ_SEEDS_RingBufferPage    = $(FIXTURES)/trace/trace_pipe_raw-cpu1.bin
 FUZZ_SEEDS_EventFormat       = $(FIXTURES)/trace/format

@@ -9,6 +9,8 @@ import Glibc
 //   lifecycle --port P              connections opened and closed on command (stdin)
 //   trace-lifecycle --port P [--ipv6] scripted connections for the trace tests (fresh netns)
 //   burst --port P --connections N  N connections opened and closed at full speed
+//   kill-targets --port P --count N CLOSE_WAIT sockets on P, ESTABLISHED on P+1, SO_ERROR on demand
+//   churn --port P --seconds S [--rate R]  the same for S seconds, R a second
 //   close-after-shutdown --port P   a client that close()s in FIN_WAIT_2 after shutdown()
 
 let usage = """
@@ -18,6 +20,8 @@ let usage = """
            tcpstates-testpeer lifecycle --port P
            tcpstates-testpeer trace-lifecycle --port P [--ipv6]
            tcpstates-testpeer burst --port P --connections N
+           tcpstates-testpeer kill-targets --port P --count N
+           tcpstates-testpeer churn --port P --seconds S [--rate R]
            tcpstates-testpeer close-after-shutdown --port P
     """
 
@@ -41,6 +45,8 @@ do {
     case "burst":
         let options = try ConnectionHolder.Options(parsing: Array(arguments.dropFirst()))
         try TraceWorkloads.burst(port: options.port, connections: options.connections)
+    case "churn":
+        try Churn.run(Churn.Options(parsing: Array(arguments.dropFirst())))
     case "close-after-shutdown" where arguments.count == 3 && arguments[1] == "--port":
         guard let port = UInt16(arguments[2]), port > 0, port < 65000 else {
             throw ConnectionHolder.UsageError(message: "--port wants 1-64999, got \(arguments[2])")
@@ -50,6 +56,8 @@ do {
         try ConnectionHolder.run(ConnectionHolder.Options(parsing: Array(arguments.dropFirst())))
     case "lifecycle":
         try Lifecycle.run(arguments: Array(arguments.dropFirst()))
+    case "kill-targets":
+        try KillTargets.run(arguments: Array(arguments.dropFirst()))
     default:
         writeAll(2, usage + "\n")
         exit(64)
