@@ -20,7 +20,7 @@ function __tcpstates_parse_tokens -S
     set -l unparsed_tokens (__tcpstates_tokens -pc)
     switch $unparsed_tokens[1]
     case 'tcpstates'
-        __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 't/tcp' 'u/udp' 'P/processes' 'pid=+' 'command=+' 'o/timers' 'i/info' 'netns=' 'json' 'no-header' 'sort=' 'source=' 'format=' 'S/summary' 'by-port' 'w/watch' 'interval=' 'version' 'h/help'
+        __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 't/tcp' 'u/udp' 'P/processes' 'pid=+' 'command=+' 'o/timers' 'i/info' 'netns=' 'all-netns' 'json' 'no-header' 'sort=' 'source=' 'format=' 'S/summary' 'by-port' 'w/watch' 'interval=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'explain'
             __tcpstates_parse_subcommand 1 'version' 'h/help'
@@ -99,7 +99,8 @@ complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_op
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -l 'command' -d 'Sockets held by a process named NAME (repeatable; implies --processes).' -rfka ''
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" o timers' -s 'o' -l 'timers' -d 'Show the armed timer (retransmit, keepalive, time_wait, persist), its time left and retransmissions.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" i info' -s 'i' -l 'info' -d 'Show TCP internals: rtt, cwnd, ssthresh, retransmissions, bytes, delivery rate, idle times, congestion control.'
-complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" netns' -l 'netns' -d 'List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net); needs root.' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" netns' -l 'netns' -d 'List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net), or of each of a comma-separated list; needs root.' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" all-netns' -l 'all-netns' -d 'List the sockets of every network namespace (named, held by processes, this one), with a NETNS column; unprivileged, this one only.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" json' -l 'json' -d 'Write JSON: the listing as one document, trace as one change per line.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" no-header' -l 'no-header' -d 'Leave out the header line.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" sort' -l 'sort' -d 'Order rows by state, local, remote or port (default: the kernel\'s order).' -rfka 'state local remote port'

@@ -26,9 +26,20 @@ struct DetailOptions: ParsableArguments {
     var info = false
 
     @Option(name: .long, help: ArgumentHelp(
-        "List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net); needs root.",
+        "List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net), or of each of a comma-separated list; needs root.",
         valueName: "name|path"))
     var netns: String?
+
+    @Flag(name: .customLong("all-netns"), help: "List the sockets of every network namespace (named, held by processes, this one), with a NETNS column; unprivileged, this one only.")
+    var allNetns = false
+
+    /// The namespaces of a listing that covers several (a NETNS column
+    /// names each row's), or nil for one namespace.
+    var namespaceSelection: NamespaceSelection? {
+        if allNetns { return .all }
+        guard let netns, netns.contains(",") else { return nil }
+        return .named(netns.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+    }
 
     /// Whether owners are looked up.
     var wantsOwners: Bool { processes || !pid.isEmpty || !command.isEmpty }
@@ -40,6 +51,10 @@ struct DetailOptions: ParsableArguments {
         if let bad = pid.first(where: { $0 <= 0 }) { throw ValidationError("--pid wants a process id above 0, got \(bad)") }
         if command.contains(where: \.isEmpty) { throw ValidationError("--command wants a process name") }
         if netns == "" { throw ValidationError("--netns wants a namespace name or path") }
+        if let netns, netns.split(separator: ",", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+            throw ValidationError("--netns wants names or paths separated by single commas, got '\(netns)'")
+        }
+        if allNetns, netns != nil { throw ValidationError("--all-netns lists every namespace; leave out --netns") }
     }
 
     /// The `--pid` and `--command` filter.

@@ -24,6 +24,7 @@ extension TCPStatesCommand {
         note("--timers", details.timers)
         note("--info", details.info)
         note("--netns", details.netns != nil)
+        note("--all-netns", details.allNetns)
         return given
     }
 
@@ -52,7 +53,7 @@ extension TCPStatesCommand {
         let names: Set<String> = [
             "--sort", "--source", "--watch", "-w", "--interval", "--format", "--summary", "-S", "--by-port",
             "--tcp", "-t", "--udp", "-u", "--processes", "-P", "--pid", "--command", "--timers", "-o",
-            "--info", "-i", "--netns",
+            "--info", "-i", "--netns", "--all-netns",
         ]
         return words.dropFirst().prefix { $0 != "--" }.compactMap { word in
             let name = word.split(separator: "=", maxSplits: 1).first.map(String.init) ?? word

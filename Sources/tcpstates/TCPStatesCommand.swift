@@ -91,7 +91,7 @@ struct TCPStatesCommand: ParsableCommand {
             if report.summarizes {
                 throw ValidationError("--watch does not combine with --summary, --by-port or --format prometheus")
             }
-            if details.needsColumnTable || details.netns != nil {
+            if details.needsColumnTable || details.netns != nil || details.allNetns {
                 throw ValidationError("--watch lists TCP sockets only, without --udp, --processes, --pid, --command, --timers, --info or --netns")
             }
         }
@@ -100,6 +100,13 @@ struct TCPStatesCommand: ParsableCommand {
     func run() throws {
         var filter = try filters.makeFilter()
         if watchOptions.watch { return try WatchMode(command: self, filter: filter).run() }
+        if let selection = details.namespaceSelection, !report.summarizes {
+            details.apply(to: &filter, filters)
+            let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
+            return try NamespacesListing(selection: selection, filter: filter, details: details, source: source,
+                                         order: sort, format: try report.resolvedFormat(json: json),
+                                         showsHeader: !noHeader).run(to: writer)
+        }
         let extras = try ListingDetails(details, filters: filters, filter: &filter)
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
         let format = try report.resolvedFormat(json: json)

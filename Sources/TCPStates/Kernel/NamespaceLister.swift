@@ -18,6 +18,9 @@ public struct NamespaceLister: Sendable {
     public var extensions: UInt8 = 0
     /// Worker threads; nil for one per CPU the process may use.
     public var threads: Int?
+    /// Whether a namespace that may not be entered is counted and skipped
+    /// (`--all-netns`) or an error (namespaces the user named).
+    public var skipsDenied = true
 
     public init(filter: ConnectionFilter, kind: SourceKind) {
         self.filter = filter
@@ -30,6 +33,22 @@ public struct NamespaceLister: Sendable {
         public var namespaces: [NamespaceConnections]
         /// How many could not be entered for lack of privilege.
         public var deniedCount: Int
+
+        /// Every connection, namespace after namespace, each namespace's in
+        /// the kernel's order. `begin` gets the first namespace's source
+        /// (the tool's own, when it is listed).
+        public func feed(into sink: inout some ConnectionSink) throws {
+            try sink.begin(source: namespaces.first?.source ?? .netlink)
+            for namespace in namespaces {
+                for connection in namespace.connections { try sink.add(connection) }
+            }
+        }
+
+        /// The namespaces read, by inode, for the NETNS column and JSON.
+        public var identities: [UInt64: NetnsIdentity] {
+            Dictionary(namespaces.map { ($0.namespace.identity.inode, $0.namespace.identity) },
+                       uniquingKeysWith: { first, _ in first })
+        }
     }
 
     /// Reads every namespace of `namespaces`. A namespace that vanished since
@@ -48,7 +67,8 @@ public struct NamespaceLister: Sendable {
             case .success(let connections): listing.namespaces.append(connections)
             case .failure(let error as SourceError):
                 switch NamespaceFailure(error) {
-                case .denied: listing.deniedCount += 1
+                case .denied where skipsDenied: listing.deniedCount += 1
+                case .denied: throw error
                 case .vanished: continue
                 case .other: throw error
                 }
