@@ -89,11 +89,17 @@ struct TraceNamespace {
 }
 
 enum TraceFS {
+    /// Shell words that leave tracefs at /sys/kernel/tracing, whether or not
+    /// it was there already: systemd mounts it, and mounting it again fails
+    /// ("nodev already mounted"). Meant for a private mount namespace
+    /// (`unshare -m`, whose mounts are private), so the host is left as it was.
+    static let mountUnlessMounted =
+        "{ mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing; }"
+
     /// Runs `script` in a private mount namespace with tracefs at /sys/kernel/tracing.
     static func shell(_ script: String) throws -> CommandResult {
         try Subprocess.run(["unshare", "-m", "sh", "-c",
-                            "mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing; "
-                                + "cd /sys/kernel/tracing && " + script])
+                            "\(mountUnlessMounted) && cd /sys/kernel/tracing && " + script])
     }
 
     static func instanceExists(pid: pid_t) throws -> Bool {
@@ -132,7 +138,7 @@ enum LibbpfTcpstates {
     /// make transitions would fill up and stall it), and waits for its header.
     static func start(output: String) throws -> ChildProcess {
         let child = try ChildProcess(["unshare", "-m", "sh", "-c",
-                                      "mount -t tracefs nodev /sys/kernel/tracing && exec stdbuf -oL \(path) -w > \"$0\"",
+                                      "\(TraceFS.mountUnlessMounted) && exec stdbuf -oL \(path) -w > \"$0\"",
                                       output])
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {

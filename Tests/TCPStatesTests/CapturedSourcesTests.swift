@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TCPStates
 
@@ -71,6 +72,28 @@ import Testing
         }
     }
 
+    /// `STATE LOCAL REMOTE` with UDP's state names.
+    static func udpKeys(_ connections: [Connection]) -> [String] {
+        connections.map { "\($0.stateText) \(SocketKey.text($0.local)) \(SocketKey.text($0.remote))" }.sorted()
+    }
+
+    @Test func netlinkProcAndSSAgreeOnCapturedUDPSockets() throws {
+        let netlink = try Fixture.decodeNetlink("sockdiag-udp.bin", transport: .udp)
+        #expect(netlink.allSatisfy { $0.transport == .udp })
+        let proc = Fixture.parseProc(try Fixture.text("proc-net-udp.txt"), family: .ipv4)
+        #expect(proc.rejected.isEmpty)
+        var procUDP = proc.connections
+        for index in procUDP.indices { procUDP[index].transport = .udp }
+        let ss = try Fixture.text("ss-uanH.txt").split(separator: "\n").map { line -> String in
+            let fields = line.split(separator: " ")
+            let state = fields[0] == "ESTAB" ? "ESTABLISHED" : String(fields[0])
+            return "\(state) \(fields[3]) \(fields[4].replacingOccurrences(of: ":*", with: ":0"))"
+        }.sorted()
+        #expect(Self.udpKeys(netlink) == ss)
+        #expect(Self.udpKeys(procUDP) == ss)
+        #expect(Self.udpKeys(netlink).contains("UNCONN 127.0.0.1:7200 0.0.0.0:0"))
+    }
+
     @Test func v4MappedAndAnyAddressesAreDecodedAsIPv6() throws {
         let decoded = try Fixture.decodeNetlink("sockdiag-dump.bin")
         let mapped = decoded.filter { $0.family == .ipv6 && $0.local.address.ipv4Mapped != nil }
@@ -78,38 +101,5 @@ import Testing
         for c in mapped { #expect(c.local.address.description == "::ffff:127.0.0.1") }
         let listenerOnAny = try #require(decoded.first { $0.state == .listen && $0.local.address == .any(.ipv6) })
         #expect(listenerOnAny.remote == Endpoint(address: .any(.ipv6), port: 0))
-    }
-}
-
-@Suite struct ProcNetTCPParserTests {
-    static let realLine = "   1: 0100007F:1B58 0100007F:D2E4 01 00000000:000003E8 00:00000000 00000000     0        0 12755 1 000000005627e54f 20 4 32 10 -1"
-
-    @Test func parsesAnIPv4LineInHostWordOrder() throws {
-        let c = try #require(Fixture.parseProc(Self.realLine, family: .ipv4).connections.first)
-        #expect(SocketKey(c) == SocketKey(state: "ESTABLISHED", local: "127.0.0.1:7000", remote: "127.0.0.1:53988"))
-        #expect(c.recvQueue == 1000 && c.sendQueue == 0 && c.inode == 12755 && c.uid == 0)
-    }
-
-    @Test func skipsTheHeader() {
-        let parsed = Fixture.parseProc("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode", family: .ipv4)
-        #expect(parsed.connections.isEmpty && parsed.rejected.isEmpty)
-    }
-
-    @Test(arguments: [
-        "garbage",
-        "   1: 0100007F:1B58",
-        "   1: 0100007G:1B58 0100007F:D2E4 01 00000000:000003E8 00:00000000 00000000     0        0 12755",
-        "   1: 0100007F:1B58 0100007F:D2E4 1 00000000:000003E8 00:00000000 00000000     0        0 12755",
-        "   1: 0100007F 0100007F:D2E4 01 00000000:000003E8 00:00000000 00000000     0        0 12755",
-        "   1: 0100007F:1B58 0100007F:D2E4 01 00000000000003E8 00:00000000 00000000     0        0 12755",
-        "   1: 0100007F:1B58 0100007F:D2E4 01 00000000:000003E8 00:00000000 00000000     x        0 12755",
-        "   1 0100007F:1B58 0100007F:D2E4 01 00000000:000003E8 00:00000000 00000000     0        0 12755",
-    ])
-    func rejectsMalformedLines(line: String) {
-        #expect(Fixture.parseProc(line, family: .ipv4).rejected == [1])
-    }
-
-    @Test func anIPv4LineIsMalformedAsIPv6() {
-        #expect(Fixture.parseProc(Self.realLine, family: .ipv6).rejected == [1])
     }
 }

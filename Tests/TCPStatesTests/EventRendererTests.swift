@@ -7,7 +7,7 @@ import Testing
     typealias T = WatchTrackerTests
 
     static func lines(_ events: [WatchEvent]) throws -> [[String: Any]] {
-        let text = try RenderTests.output { writer in
+        let text = try ByteWriterTests.output { writer in
             let renderer = EventRenderer(writer: writer)
             for event in events { try renderer.write(event) }
         }
@@ -19,7 +19,7 @@ import Testing
 
     /// The snapshot JSON's objects for the same sockets.
     static func snapshotObjects(_ connections: [Connection]) throws -> [[String: Any]] {
-        let text = try RenderTests.output { writer in
+        let text = try ByteWriterTests.output { writer in
             var renderer = JSONRenderer(writer: writer)
             try renderer.begin(source: .netlink)
             for c in connections { try renderer.add(c) }

@@ -40,6 +40,30 @@ enum Fixture {
         return connections
     }
 
+    /// ss -tanoiH's blocks: `LOCAL REMOTE` -> the socket line and its info line.
+    static func ssInfoBlocks() throws -> [String: (line: String, info: String)] {
+        var blocks: [String: (line: String, info: String)] = [:]
+        var key = ""
+        for line in try text("ss-tanoiH.txt").split(separator: "\n") {
+            if line.hasPrefix("\t") {
+                blocks[key]?.info = String(line)
+            } else {
+                let fields = line.split(separator: " ")
+                key = "\(fields[3]) \(fields[4].replacingOccurrences(of: ":*", with: ":0"))"
+                blocks[key] = (String(line), "")
+            }
+        }
+        return blocks
+    }
+
+    /// A socket's key in `ssInfoBlocks`: `LOCAL REMOTE`.
+    static func ssKey(_ c: Connection) -> String { "\(SocketKey.text(c.local)) \(SocketKey.text(c.remote))" }
+
+    /// The value of `name:` in ss's info line.
+    static func ssValue(_ name: String, in info: String) -> String? {
+        info.split(separator: " ").first { $0.hasPrefix(name + ":") }.map { String($0.dropFirst(name.count + 1)) }
+    }
+
     /// Parses a /proc/net/tcp capture; returns the sockets and the numbers of rejected lines.
     static func parseProc(_ text: String, family: AddressFamily) -> (connections: [Connection], rejected: [Int]) {
         var connections: [Connection] = []
@@ -86,4 +110,12 @@ struct SocketKey: Hashable, CustomStringConvertible {
     }
 
     var description: String { "\(state) \(local) \(remote)" }
+}
+
+/// A literal address; a typo in a test is a crash there, not a pass.
+func ip(_ text: String) -> IPAddress { IPAddress(parsing: text)! }
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -126,22 +126,3 @@ enum KernelBytecodeModel {
         #expect(InetDiagBytecode.compile(filter) == [11, 8, 12, 0, 0, 0, 0x90, 0x1F])
     }
 }
-
-@Suite struct KernelStateMaskTests {
-    @Test func defaultMaskLeavesOutBoundInactiveAndClose() {
-        let mask = ConnectionFilter().kernelStateMask & ~(1 << 13)
-        #expect(mask & (1 << 7) == 0)
-        for number in [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12] { #expect(mask & (1 << number) != 0) }
-        #expect(!ConnectionFilter().wantsBoundInactive)
-    }
-
-    @Test func finWait2AlsoAsksForTheTimeWaitBucket() throws {
-        var filter = ConnectionFilter()
-        filter.states = try StateSet(parsing: "FIN_WAIT_2")
-        #expect(filter.kernelStateMask == 1 << 5 | 1 << 6)
-        filter.states = try StateSet(parsing: "SYN_RCVD")
-        #expect(filter.kernelStateMask == 1 << 3 | 1 << 12)
-        filter.states = try StateSet(parsing: "CLOSED")
-        #expect(filter.kernelStateMask == 1 << 7 | 1 << 13 && filter.wantsBoundInactive)
-    }
-}

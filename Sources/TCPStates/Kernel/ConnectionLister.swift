@@ -37,6 +37,15 @@ public struct ConnectionLister {
         self.kind = kind
     }
 
+    /// The idiag_states mask of the TCP dumps: the filter's states, without
+    /// the bound-inactive bit unless CLOSED was asked for (asking for it makes
+    /// the kernel walk its bind table, which slows every dump).
+    public static func stateMask(for filter: ConnectionFilter) -> UInt32 {
+        var mask = filter.kernelStateMask
+        if !filter.wantsBoundInactive { mask &= ~KernelTCPState.maskBit(KernelTCPState.boundInactive) }
+        return mask
+    }
+
     /// Lists into `sink`; returns the source that was used.
     @discardableResult
     public func list(into sink: inout some ConnectionSink) throws -> SourceKind {
@@ -64,8 +73,7 @@ public struct ConnectionLister {
             try listFromProc(into: &sink)
             return false
         }
-        var mask = filter.kernelStateMask
-        if !filter.wantsBoundInactive { mask &= ~KernelTCPState.maskBit(KernelTCPState.boundInactive) }
+        let mask = Self.stateMask(for: filter)
         var bytecode = InetDiagBytecode.compile(filter)
         // The sink is begun at the first connection: until then a failure
         // can still fall back to /proc without anything written twice.

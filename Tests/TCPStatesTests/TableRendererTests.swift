@@ -1,13 +1,49 @@
 import Testing
 @testable import TCPStates
 
-/// The table holds back only its first rows: past them it streams with
-/// fixed widths, and must still line up and lose nothing.
-@Suite struct StreamingTableTests {
+@Suite struct TableRendererTests {
+    static func table(
+        _ connections: [Connection], showsHeader: Bool = true, families: Set<AddressFamily> = [.ipv4, .ipv6]
+    ) throws -> String {
+        try ByteWriterTests.output { writer in
+            var renderer = TableRenderer(writer: writer, showsHeader: showsHeader, families: families)
+            try renderer.begin(source: .netlink)
+            for c in connections { try renderer.add(c) }
+            try renderer.finish()
+        }
+    }
+
+    @Test func tableColumnsAlignAndHeaderIsOptional() throws {
+        var connections = try Fixture.decodeNetlink("sockdiag-dump.bin")
+        connections.append(Connection(
+            kernelState: 42, local: Endpoint(address: .any(.ipv4), port: 1),
+            remote: Endpoint(address: .any(.ipv4), port: 2), recvQueue: 1_234_567, sendQueue: 0, uid: 0, inode: 0))
+        let text = try Self.table(connections)
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.count == connections.count + 1)
+        #expect(lines[0].hasPrefix("STATE"))
+        // Every row's LOCAL starts in the header's LOCAL column; no trailing blanks.
+        let localColumn = try #require(lines[0].range(of: "LOCAL")).lowerBound.utf16Offset(in: lines[0])
+        for (line, c) in zip(lines.dropFirst(), connections) {
+            let local = SocketKey.text(c.local)
+            #expect(line.utf16.count > localColumn)
+            #expect(String(line.dropFirst(localColumn)).hasPrefix(local + " "), "\(line)")
+            #expect(line.hasSuffix(SocketKey.text(c.remote)))
+            #expect(line.hasPrefix(stateName(kernel: c.kernelState) + " "))
+        }
+        #expect(lines.last?.hasPrefix("UNKNOWN(42)") == true)
+        #expect(lines.last?.contains("1234567") == true)
+        let bare = try Self.table(connections, showsHeader: false)
+        #expect(bare.split(separator: "\n").count == connections.count)
+    }
+
+    // The table holds back only its first rows: past them it streams with
+    // fixed widths, and must still line up and lose nothing.
+
     /// The captured connections repeated past the rows the table measures,
     /// with the widest cells a row can have dropped in along the way.
     static func longListing(families: Set<AddressFamily>) throws -> [Connection] {
-        let sample = try RenderTests.sample().filter { families.contains($0.family) }
+        let sample = try Fixture.decodeNetlink("sockdiag-dump.bin").filter { families.contains($0.family) }
         var connections: [Connection] = []
         while connections.count < TableRenderer.measuredRows + 500 {
             connections += sample
@@ -27,7 +63,7 @@ import Testing
     @Test(arguments: [Set<AddressFamily>([.ipv4]), [.ipv4, .ipv6]])
     func longTableStreamsEveryRowAligned(families: Set<AddressFamily>) throws {
         let connections = try Self.longListing(families: families)
-        let text = try RenderTests.table(connections, families: families)
+        let text = try Self.table(connections, families: families)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         #expect(lines.count == connections.count + 1)
         let header = lines[0]
@@ -48,16 +84,16 @@ import Testing
 
     @Test func ipv4OnlyTableIsNarrowerThanOneThatMayHoldIPv6() throws {
         let connections = try Self.longListing(families: [.ipv4])
-        let v4 = try RenderTests.table(connections, families: [.ipv4])
-        let both = try RenderTests.table(connections, families: [.ipv4, .ipv6])
+        let v4 = try Self.table(connections, families: [.ipv4])
+        let both = try Self.table(connections, families: [.ipv4, .ipv6])
         let v4Header = try #require(v4.split(separator: "\n").first)
         let bothHeader = try #require(both.split(separator: "\n").first)
         #expect(v4Header.count + (47 - 21) == bothHeader.count)
     }
 
     @Test func shortTableIsMeasuredNotFixed() throws {
-        let sample = try RenderTests.sample()
-        let text = try RenderTests.table(sample)
+        let sample = try Fixture.decodeNetlink("sockdiag-dump.bin")
+        let text = try Self.table(sample)
         let widest = sample.map { SocketKey.text($0.local).utf8.count }.max() ?? 0
         let header = try #require(text.split(separator: "\n").first)
         let localStart = try #require(header.range(of: "LOCAL")).lowerBound
@@ -66,7 +102,7 @@ import Testing
     }
 
     @Test func emptyTableIsTheHeaderAlone() throws {
-        #expect(try RenderTests.table([]) == "STATE  RECV-Q  SEND-Q  LOCAL  REMOTE\n")
-        #expect(try RenderTests.table([], showsHeader: false) == "")
+        #expect(try Self.table([]) == "STATE  RECV-Q  SEND-Q  LOCAL  REMOTE\n")
+        #expect(try Self.table([], showsHeader: false) == "")
     }
 }
