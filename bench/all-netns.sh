@@ -72,7 +72,7 @@ done
 named=$(ip netns list | wc -l)
 ours=$("$TCPSTATES" --all-netns --no-header | wc -l)
 theirs=$(ip -all netns exec ss -tanH 2>/dev/null | grep -vc '^netns: ' || true)
-listed=$("$TCPSTATES" --all-netns --summary --json | jq '.namespaces | length')
+listed=$("$TCPSTATES" --all-netns --json | jq '[.connections[].netns.inode] | unique | length')
 
 say "hyperfine: $RUNS runs each"
 hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --output=null --style=none --export-json "$WORK/pair.json" \
@@ -96,7 +96,7 @@ cat <<MD
 ## Every namespace: --all-netns
 
 $COUNT namespaces of 49 sockets each (\`tcpstates-testpeer hold --connections 24\`: 48 ESTABLISHED and a listener);
-the machine had $named named namespaces in all, and tcpstates found $listed (named, held by processes, its own).
+the machine had $named named namespaces in all, and tcpstates listed sockets in $listed (named, held by processes, its own).
 Rows: tcpstates $ours, ss $theirs (ss sees named namespaces only).
 hyperfine, one run of the pair, $WARMUP warm-up + $RUNS runs, output to /dev/null; medians:
 

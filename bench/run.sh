@@ -47,9 +47,9 @@ done
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is missing (make bench installs it)"
 
 say "building release binaries (static Swift stdlib, as make build)"
-swift build -c release --static-swift-stdlib --product tcpstates >&2
-swift build -c release --static-swift-stdlib --product tcpstates-testpeer >&2
-BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)
+swift build -c release --static-swift-stdlib ${RELEASE_LINK:-} --product tcpstates >&2
+swift build -c release --static-swift-stdlib ${RELEASE_LINK:-} --product tcpstates-testpeer >&2
+BIN=$(swift build -c release --static-swift-stdlib ${RELEASE_LINK:-} --show-bin-path)
 TCPSTATES=$BIN/tcpstates
 PEER=$BIN/tcpstates-testpeer
 

@@ -19,22 +19,13 @@ struct ExplainCommand: ParsableCommand {
               completion: .list(TCPState.allCases.map(\.name)))
     var state: String?
 
-    /// `--json` writes the same as one JSON document. The root command, which
-    /// runs too, parses its own `--json` wherever it stands, also after
-    /// `explain`: the flag arrives there, and a second `--json` here would
-    /// be a duplicate name.
-    @OptionGroup(visibility: .private) var root: TCPStatesCommand
-
-    func validate() throws {
-        try TCPStatesCommand.reject(root.listingOnlyOptionsGiven + root.filterOptionsGiven
-                                    + (root.noHeader ? ["--no-header"] : []), in: "explain")
-        _ = try explanations()
-    }
+    @Flag(name: .long, help: "Write the same as one JSON document.")
+    var json = false
 
     func run() throws {
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
         let explanations = try explanations()
-        if root.json {
+        if json {
             try ExplanationJSONRenderer().render(explanations ?? StateExplanation.all, withDiagram: explanations == nil,
                                                  to: writer)
         } else if let explanations {

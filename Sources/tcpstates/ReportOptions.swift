@@ -1,14 +1,6 @@
 import ArgumentParser
 import TCPStates
 
-/// What `--format` offers; `--json` is `--format json`.
-enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
-    case table
-    case json
-    /// State counts per port in the text exposition format (implies --summary).
-    case prometheus
-}
-
 /// The output format and the summaries: counts per state instead of a listing.
 struct ReportOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
@@ -37,11 +29,28 @@ struct ReportOptions: ParsableArguments {
     /// Whether sockets are counted instead of listed.
     var summarizes: Bool { summary || byPort || format == .prometheus }
 
-    /// Rejects what a summary cannot do.
-    func validate(json: Bool, sorted: Bool) throws {
+    /// Rejects what a summary cannot do: it counts sockets, so it has no
+    /// order of its own to change and no column to show more in.
+    func validate(json: Bool, sorted: Bool, details: [String]) throws {
         _ = try resolvedFormat(json: json)
-        if summarizes && sorted {
+        guard summarizes else { return }
+        if sorted {
             throw ValidationError("--sort orders a listing; a summary (--summary, --by-port, --format prometheus) has its own order")
         }
+        if let detail = details.first {
+            throw ValidationError("\(detail) shows more of each socket; a summary (--summary, --by-port, --format prometheus) counts them")
+        }
+    }
+
+    /// The output these options ask for.
+    func output(json: Bool) throws -> ListingOutput {
+        let format = try resolvedFormat(json: json)
+        guard summarizes else { return format == .json ? .json : .table }
+        let summaryFormat: SummaryFormat = switch format {
+        case .table: .table
+        case .json: .json
+        case .prometheus: .prometheus
+        }
+        return .summary(summaryFormat, byPort: byPort)
     }
 }

@@ -4,6 +4,9 @@ import TCPStates
 import Glibc
 #endif
 
+extension SourceKind: ExpressibleByArgument {}
+extension ConnectionOrder: ExpressibleByArgument {}
+
 @main
 struct TCPStatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,11 +21,11 @@ struct TCPStatesCommand: ParsableCommand {
         subcommands: [ExplainCommand.self, TraceCommand.self]
     )
 
-    @OptionGroup(title: "Filters") var filters: FilterOptions
-    @OptionGroup(title: "Owners, internals, timers, UDP, namespaces") var details: DetailOptions
+    @OptionGroup(title: "Filters") var listingFilters: ListingFilterOptions
+    @OptionGroup(title: "Owners, internals, timers, UDP") var details: DetailOptions
 
-    // Shared with subcommands as a group: the root parses its options wherever they stand.
     @OptionGroup var output: OutputOptions
+    var filters: FilterOptions { listingFilters.sockets }
     var json: Bool { output.json }
     var noHeader: Bool { output.noHeader }
 
@@ -46,7 +49,7 @@ struct TCPStatesCommand: ParsableCommand {
         signal(SIGPIPE, SIG_DFL)
         var command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseScoped(Array(CommandLine.arguments.dropFirst()))
         } catch {
             exitForParse(error)
         }
@@ -57,16 +60,24 @@ struct TCPStatesCommand: ParsableCommand {
         }
     }
 
-    /// Help and version go to stdout with status 0; usage errors are one line on stderr, status 64.
+    /// Help and version go to stdout with status 0 (1 when stdout cannot take
+    /// them); usage errors are one line on stderr, status 64.
     private static func exitForParse(_ error: Error) -> Never {
+        if let help = error as? SubcommandHelp { exitPrinting(helpMessage(for: help.command)) }
         let code = exitCode(for: error)
-        if code == .success {
-            print(fullMessage(for: error))
-            Glibc.exit(0)
-        }
+        if code == .success { exitPrinting(fullMessage(for: error)) }
         let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
         Terminal.error("\(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) (see tcpstates --help)")
         Glibc.exit(code.rawValue)
+    }
+
+    private static func exitPrinting(_ text: String) -> Never {
+        do {
+            try Terminal.writeStandardOutput(text + "\n")
+        } catch {
+            exitForRun(error)
+        }
+        Glibc.exit(0)
     }
 
     /// Runtime failures are one line on stderr, status 1; everything else as the parser says.
@@ -84,78 +95,52 @@ struct TCPStatesCommand: ParsableCommand {
     }
 
     func validate() throws {
-        _ = try filters.makeFilter()
-        try report.validate(json: json, sorted: sort != nil)
+        try report.validate(json: json, sorted: sort != nil, details: details.shownDetails)
         try watchOptions.check(noHeader: noHeader, capturing: captureNetlinkPath != nil)
         if watchOptions.watch {
             if report.summarizes {
                 throw ValidationError("--watch does not combine with --summary, --by-port or --format prometheus")
             }
-            if details.needsColumnTable || details.netns != nil || details.allNetns {
+            if details.udp || !details.shownDetails.isEmpty || !listingFilters.ownerFilter.isEmpty
+                || listingFilters.netns != nil || listingFilters.allNetns {
                 throw ValidationError("--watch lists TCP sockets only, without --udp, --processes, --pid, --command, --timers, --info or --netns")
             }
         }
     }
 
+    /// What a word on its own probably meant: a port, a state or a subcommand.
+    static func hint(forStray word: String) -> String {
+        let shown = ScreenText.printable(word)
+        if (try? PortRanges(parsing: word)) != nil { return "unexpected argument '\(shown)': for port \(shown), say -p \(shown)" }
+        if (try? StateSet(parsing: word)) != nil { return "unexpected argument '\(shown)': for state \(shown), say -s \(shown)" }
+        if configuration.subcommands.contains(where: { $0.configuration.commandName == word }) {
+            return "a subcommand comes first: tcpstates \(shown) [options]"
+        }
+        return "unexpected argument '\(shown)'"
+    }
+
+    /// What this command line asks to list, and how.
+    func listingRequest() throws -> ListingRequest {
+        var request = try listingFilters.request()
+        details.apply(to: &request)
+        request.order = sort
+        request.output = try report.output(json: json)
+        request.showsHeader = !noHeader
+        return request
+    }
+
     func run() throws {
-        var filter = try filters.makeFilter()
-        if watchOptions.watch { return try WatchMode(command: self, filter: filter).run() }
-        if let selection = details.namespaceSelection, !report.summarizes {
-            details.apply(to: &filter, filters)
-            let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
-            return try NamespacesListing(selection: selection, filter: filter, details: details, source: source,
-                                         order: sort, format: try report.resolvedFormat(json: json),
-                                         showsHeader: !noHeader).run(to: writer)
-        }
-        let extras = try ListingDetails(details, filters: filters, filter: &filter)
-        let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
-        let format = try report.resolvedFormat(json: json)
-        if report.summarizes {
-            return try SummaryReport(filter: filter, source: source, procNetDirectory: procNetDirectory, format: format,
-                                     byPort: report.byPort, showsHeader: !noHeader).run(to: writer)
-        }
-        var lister = ConnectionLister(filter: filter, kind: source)
-        lister.procNetDirectory = procNetDirectory
-        lister.notice = { Terminal.warning($0) }
-        extras.configure(&lister)
+        if watchOptions.watch { return try WatchMode(command: self, filter: try filters.makeFilter()).run() }
+        var listing = Listing(ListingPlan(try listingRequest()))
+        listing.source = source
+        listing.procNetDirectory = procNetDirectory
+        listing.notice = { Terminal.warning($0) }
         var capture: CaptureFile?
         if let captureNetlinkPath {
             capture = try CaptureFile(path: captureNetlinkPath)
-            lister.netlinkCapture = { capture?.write($0) }
+            listing.netlinkCapture = { capture?.write($0) }
         }
         defer { capture?.close() }
-
-        // Renderers stream; only sorting holds the whole listing.
-        func render(_ renderer: inout some ListingRenderer) throws {
-            if let sort {
-                var collector = ConnectionCollector()
-                let used = try lister.list(into: &collector)
-                extras.report(source: used)
-                var connections = collector.connections
-                sort.sort(&connections)
-                try renderer.begin(source: used)
-                for connection in connections { try renderer.add(connection) }
-            } else {
-                extras.report(source: try lister.list(into: &renderer))
-            }
-            try renderer.finish()
-        }
-        if format == .json {
-            var renderer = JSONRenderer(writer: writer)
-            renderer.extraMembers = extras.jsonMembers
-            try render(&renderer)
-        } else if let columns = extras.columns {
-            // Extra columns are as wide as their widest value: the table is measured whole.
-            var collector = ConnectionCollector()
-            let used = try lister.list(into: &collector)
-            extras.report(source: used)
-            var connections = collector.connections
-            sort?.sort(&connections)
-            try ColumnTable(columns: columns, showsHeader: !noHeader).render(connections, to: writer)
-        } else {
-            var renderer = TableRenderer(writer: writer, showsHeader: !noHeader, families: filter.families)
-            try render(&renderer)
-        }
-        try writer.flush()
+        try listing.run(to: ByteWriter { try Terminal.writeStandardOutput($0) })
     }
 }

@@ -35,28 +35,41 @@ struct TraceCommand: ParsableCommand {
     var bufferKB = 8192
 
     func validate() throws {
-        // Its groups share names with the root's, so the root's own cannot be read here: look at the words.
-        try TCPStatesCommand.reject(TCPStatesCommand.listingOnlyOptions(in: CommandLine.arguments), in: "trace")
         _ = try filters.makeFilter()
         if let count, count < 1 { throw ValidationError("--count wants a positive number, got \(count)") }
-        if let duration, !(duration > 0 && duration < 1e9) {
-            throw ValidationError("--duration wants a positive number of seconds, got \(duration)")
-        }
+        if let duration, !TraceSchedule.accepts(seconds: duration) { throw Self.durationError(duration) }
         guard (16...1_048_576).contains(bufferKB) else {
             throw ValidationError("--buffer-kb wants 16 to 1048576, got \(bufferKB)")
         }
     }
 
+    static func durationError(_ duration: Double) -> ValidationError {
+        ValidationError("--duration wants a positive number of seconds up to \(Int(TraceSchedule.longestSeconds)), got \(duration)")
+    }
+
     func run() throws {
+        guard let schedule = TraceSchedule(start: TraceLoop.bootTime(), seconds: duration) else {
+            throw Self.durationError(duration ?? 0)
+        }
         var filter = try filters.makeFilter()
         // Without --state every arrow shows, CLOSED ones included.
         if filter.includesUnknownStates { filter.states = .all }
         // A reader that goes away must not kill the process before the instance is removed.
         signal(SIGPIPE, SIG_IGN)
-        let stop: StopSignals
+        // Stop signals wake the loop instead of killing the process, so that the instance is removed.
+        let stop: SignalEvents
+        do {
+            stop = try SignalEvents([SIGINT, SIGTERM, SIGHUP])
+        } catch {
+            throw RuntimeError(message: error.message)
+        }
+        defer {
+            // A stop signal taken here does not kill the process when close() unblocks it.
+            _ = stop.take()
+            stop.close()
+        }
         let instance: TraceInstance
         do {
-            stop = try StopSignals()
             instance = try TraceInstance(filter: TraceFilterExpression.make(filter), bufferKB: bufferKB)
         } catch let error where error.errno == EACCES || error.errno == EPERM {
             throw RuntimeError(message: "trace needs root for tracefs (\(error.message)); "
@@ -68,7 +81,7 @@ struct TraceCommand: ParsableCommand {
         let netlink = try? NetlinkSocket()
         let tracer: TransitionTracer
         do {
-            tracer = try TransitionTracer(instance: instance, filter: filter) { local, remote in
+            tracer = try TransitionTracer(instance: instance, filter: filter, wallClockOffset: TraceLoop.wallClockOffset()) { local, remote in
                 (try? netlink?.lookup(local: local, remote: remote))??.kernelState
             }
         } catch {
@@ -77,26 +90,16 @@ struct TraceCommand: ParsableCommand {
         let writer = ByteWriter { try Terminal.writeStandardOutputOrThrowWhenClosed($0) }
         let renderer = TransitionRenderer(writer: writer, format: output.json ? .json : .text)
         if !output.noHeader { renderer.writeHeader() }
+        let loop = TraceLoop(tracer: tracer, instance: instance, stop: stop, schedule: schedule, limit: count,
+                             watchesOutput: Terminal.standardOutputIsPipe)
         let summary: TraceSummary
         do {
-            summary = try tracer.run(
-                stopFile: stop.fileDescriptor, closedOutput: Terminal.standardOutputIsPipe ? 1 : nil, deadline: duration.map { .now + .milliseconds(Int64($0 * 1000)) },
-                limit: count, emit: renderer.write, roundDone: writer.flush)
+            summary = try loop.run(emit: renderer.write, flush: writer.flush)
         } catch is Terminal.ClosedOutput {
             return
         } catch let error as TraceError {
             throw RuntimeError(message: error.message)
         }
-        Terminal.error(Self.describe(summary))
-    }
-
-    /// The line at exit: what was seen and what the kernel lost.
-    static func describe(_ s: TraceSummary) -> String {
-        let lost = s.overrun + s.dropped
-        var line = "\(s.shown) transition\(s.shown == 1 ? "" : "s") shown, \(s.events) event\(s.events == 1 ? "" : "s") read; "
-        line += lost == 0 && s.pagesAfterLoss == 0
-            ? "the kernel lost none"
-            : "the kernel lost \(lost) (overrun \(s.overrun), dropped \(s.dropped))"
-        return line
+        Terminal.error(summary.line)
     }
 }

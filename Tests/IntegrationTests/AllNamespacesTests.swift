@@ -113,4 +113,78 @@ struct AllNamespacesTests {
         let named = try Subprocess.run(nobody + ["--netns", "\(fleet.members[0].name!),\(fleet.members[1].name!)"])
         #expect(named.termination == .exited(1) && named.stderrIsOneLine && named.stderr.contains("root"), "\(named)")
     }
+
+    /// Non-zero counts per state of what ss lists inside a member.
+    static func ssCounts(_ fleet: NamespaceFleet, _ member: NamespaceFleet.Member) throws -> [String: Int] {
+        try fleet.ss(member).reduce(into: [:]) { counts, line in counts[String(line.split(separator: " ")[0]), default: 0] += 1 }
+    }
+
+    @Test("--summary and --by-port count per namespace: each namespace's counts are what ss lists in it")
+    func summaryPerNamespace() throws {
+        let fleet = try NamespaceFleet.shared()
+        struct Summary: Decodable {
+            struct Entry: Decodable {
+                let netns: NetnsListing.Namespace
+                let total: Int
+                let states: [String: Int]
+                let ports: [SummaryJSON.PortCounts]?
+            }
+            let total: Int
+            let namespaces: [Entry]
+        }
+        let result = try fleet.run(["--all-netns", "--summary", "--json"])
+        try #require(result.termination == .exited(0) && result.stderr.isEmpty, "\(result)")
+        let summary = try JSONDecoder().decode(Summary.self, from: Data(result.stdout.utf8))
+        #expect(summary.total == summary.namespaces.map(\.total).reduce(0, +))
+        for member in fleet.members {
+            let entries = summary.namespaces.filter { $0.netns.inode == member.inode }
+            try #require(entries.count == 1, "\(member.label) once")
+            let truth = try Self.ssCounts(fleet, member)
+            #expect(entries[0].states.filter { $0.value != 0 } == truth, "\(member.label)")
+            #expect(entries[0].total == truth.values.reduce(0, +))
+            #expect(entries[0].netns.name == member.name)
+        }
+        let byPort = try fleet.run(["--all-netns", "--by-port", "--json"])
+        try #require(byPort.termination == .exited(0), "\(byPort)")
+        let ports = try JSONDecoder().decode(Summary.self, from: Data(byPort.stdout.utf8))
+        for member in fleet.members {
+            let entry = try #require(ports.namespaces.first { $0.netns.inode == member.inode })
+            // The listeners (7000, and 7001 in one) and the sockets they accepted count under their
+            // port, each in its own namespace; the clients' ends are "other".
+            let served = try fleet.ss(member).filter { line in
+                let local = line.split(separator: " ")[1]
+                return local.hasSuffix(":7000") || local.hasSuffix(":7001")
+            }
+            let counted = (entry.ports ?? []).map(\.total).reduce(0, +)
+            #expect(counted == served.count, "\(member.label): \(String(describing: entry.ports))")
+        }
+        let table = try fleet.run(["--all-netns", "--summary"])
+        try #require(table.termination == .exited(0), "\(table)")
+        #expect(table.stdout.hasPrefix("NETNS"), "\(table)")
+        for member in fleet.members {
+            let total = table.stdout.split(separator: "\n").first { $0.hasPrefix(member.label + " ") && $0.contains(" TOTAL ") }
+            #expect(total?.split(separator: " ").last.flatMap { Int($0) } == (try Self.ssCounts(fleet, member)).values.reduce(0, +),
+                    "\(member.label)")
+        }
+    }
+
+    @Test("--format prometheus parses, with a netns label (the name, else the inode) carrying each namespace's counts",
+          .enabled(if: PrometheusParser.isAvailable, "needs python3 with prometheus-client (make test installs it)"))
+    func prometheusPerNamespace() throws {
+        let fleet = try NamespaceFleet.shared()
+        let result = try fleet.run(["--all-netns", "--format", "prometheus"])
+        try #require(result.termination == .exited(0), "\(result)")
+        let samples = try PrometheusParser.parse(result.stdout)
+        for sample in samples {
+            #expect(Set(sample.labels.keys) == ["netns", "state", "port", "family"], "\(sample)")
+        }
+        for member in fleet.members {
+            let label = member.name ?? String(member.inode)
+            var counts: [String: Int] = [:]
+            for sample in samples where sample.labels["netns"] == label && sample.value != 0 {
+                counts[sample.labels["state"] ?? "", default: 0] += Int(sample.value)
+            }
+            #expect(counts == (try Self.ssCounts(fleet, member)), "\(label)")
+        }
+    }
 }

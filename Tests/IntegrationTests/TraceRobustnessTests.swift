@@ -80,12 +80,54 @@ extension TraceTests {
     }
 
     @Test("usage errors exit 64 with one line",
-          arguments: [["--count", "0"], ["--duration", "-1"], ["--duration", "abc"], ["--buffer-kb", "1"],
+          arguments: [["--count", "0"], ["--duration", "-1"], ["--duration", "abc"], ["--duration", "0"],
+                      ["--duration", "nan"], ["--duration", "inf"], ["--duration", "1e11"], ["--buffer-kb", "1"],
                       ["--port", "70000"], ["--state", "sideways"]])
     func usageErrors(_ arguments: [String]) throws {
         let result = try Subprocess.run([try TestEnvironment.binary("tcpstates"), "trace"] + arguments)
         #expect(result.termination == .exited(64), "\(result)")
         #expect(result.stderrIsOneLine && result.stdout.isEmpty, "\(result)")
+        let left = try TraceFS.shell("ls instances")
+        #expect(!left.stdout.split(separator: "\n").contains { $0.hasPrefix("tcpstates-") && Self.isDead($0) },
+                "\(left.stdout)")
+    }
+
+    @Test("a duration too long for poll's milliseconds (--duration 3000000) traces until stopped",
+          arguments: ["3000000", "1e10"])
+    func longDuration(_ seconds: String) throws {
+        let namespace = try TraceNamespace()
+        defer { namespace.delete() }
+        let tracer = try Self.startIdleTracer(namespace, extra: ["--duration", seconds])
+        usleep(1_200_000)  // past the first wake-up, where the old code trapped
+        #expect(kill(tracer.pid, 0) == 0, "still tracing")
+        kill(tracer.pid, SIGINT)
+        let output = try tracer.collect(until: .now + .seconds(20))
+        #expect(tracer.wait(timeout: .seconds(5)) == .exited(0), "\(output.stderr)")
+        #expect(output.stderr == "tcpstates: 0 transitions shown, 0 events read; the kernel lost none\n")
+        #expect(try !TraceFS.instanceExists(pid: tracer.pid))
+    }
+
+    /// The kernel refuses to remove an instance whose files are open (EBUSY),
+    /// so another process cannot delete it under a running trace; what it can
+    /// do is disable the event or the instance's tracing, and then the trace
+    /// ends with one line and exit 1 instead of waiting forever.
+    @Test("another process removing or disabling the instance ends the trace with one line, exit 1",
+          arguments: ["events/sock/inet_sock_set_state/enable", "tracing_on"])
+    func instanceTakenAway(_ file: String) throws {
+        let namespace = try TraceNamespace()
+        defer { namespace.delete() }
+        let tracer = try Self.startIdleTracer(namespace)
+        let instance = "instances/tcpstates-\(tracer.pid)"
+        let removal = try TraceFS.shell("rmdir \(instance)")
+        #expect(removal.termination != .exited(0) && removal.stderr.contains("busy"), "\(removal)")
+        #expect(kill(tracer.pid, 0) == 0, "still tracing")
+        let disable = try TraceFS.shell("echo 0 > \(instance)/\(file)")
+        try #require(disable.termination == .exited(0), "\(disable)")
+        let output = try tracer.collect(until: .now + .seconds(20))
+        #expect(tracer.wait(timeout: .seconds(5)) == .exited(1), "\(output.stderr)")
+        #expect(output.stderr.hasPrefix("tcpstates: another process ") && output.stderr.filter { $0 == "\n" }.count == 1,
+                "\(output.stderr)")
+        #expect(try !TraceFS.instanceExists(pid: tracer.pid), "the trace removes its instance on the way out")
     }
 
     @Test("a burst at full speed: events read plus events lost is every transition it made")

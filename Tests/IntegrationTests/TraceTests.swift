@@ -160,4 +160,35 @@ struct TraceTests {
             }
         }
     }
+
+    /// close() on a socket that already sent its FIN makes the kernel set the
+    /// state it already has (tcp_close_state): FIN_WAIT_2 -> FIN_WAIT_2 here.
+    @Test("a close() after shutdown() is counted as a same-state change, not shown, and keeps the time in FIN_WAIT_2")
+    func sameStateChangeCounted() throws {
+        let namespace = try TraceNamespace()
+        defer { namespace.delete() }
+        let port = TraceNamespace.basePort(4)
+        // Client: 5 arrows (the last seen through sock_diag), server: 5, listener: 2.
+        let arrows = 12
+        let tracer = try namespace.start([try TestEnvironment.binary("tcpstates"), "trace", "--json",
+                                          "--port", "\(port)", "--count", "\(arrows)", "--duration", "60"])
+        _ = try TraceFS.waitUntilArmed(pid: tracer.pid)
+        _ = try namespace.run(["ip", "link", "set", "lo", "up"])
+        let peer = try namespace.run([try TestEnvironment.binary("tcpstates-testpeer"), "close-after-shutdown",
+                                      "--port", "\(port)"])
+        try #require(peer.termination == .exited(0), "\(peer)")
+        let output = try tracer.collect(until: .now + .seconds(60))
+        #expect(tracer.wait(timeout: .seconds(5)) == .exited(0), "\(output.stderr)")
+        #expect(output.stderr.hasPrefix("tcpstates: \(arrows) transitions shown, \(arrows + 1) events read; "), "\(output.stderr)")
+        #expect(output.stderr.hasSuffix("; 1 same-state change (close() after shutdown()) not shown\n"), "\(output.stderr)")
+        let events = try TraceEvent.parse(output.stdout)
+        #expect(events.allSatisfy { $0.previousState != $0.state }, "\(events)")
+        let client = "127.0.0.1:\(port + 100)"
+        let walk = events.filter { $0.local.endpoint.description == client }.map(\.state)
+        #expect(walk == ["SYN_SENT", "ESTABLISHED", "FIN_WAIT_1", "FIN_WAIT_2", "TIME_WAIT"], "\(events)")
+        // The peer waits 100 ms in FIN_WAIT_2 before close(): the same-state change did not restart the clock.
+        let last = try #require(events.last { $0.local.endpoint.description == client })
+        #expect(last.previousState == "FIN_WAIT_2" && last.state == "TIME_WAIT", "\(last)")
+        #expect((last.stateMs ?? 0) >= 100, "\(last)")
+    }
 }

@@ -6,7 +6,7 @@ import Testing
         let connections = try Fixture.decodeNetlink("sockdiag-dump.bin").prefix(3)
             + Fixture.decodeNetlink("sockdiag-udp.bin", transport: .udp)
         let text = ByteWriterTests.output { writer in
-            try? ColumnTable(columns: StandardColumns.columns(showsProtocol: true)).render(Array(connections), to: writer)
+            try? ColumnTable(columns: ([ListingColumn.transport] + ListingColumn.standard).map { $0.tableColumn(owners: nil) }).render(Array(connections), to: writer)
         }
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == connections.count + 1)

@@ -13,12 +13,13 @@ enum Fixture {
         String(decoding: try bytes(name), as: UTF8.self)
     }
 
-    /// Decodes a capture of several dumps: each ends at its NLMSG_DONE.
-    static func decodeNetlink(_ name: String, transport: TransportProtocol = .tcp) throws -> [Connection] {
+    /// The dumps of a capture of several, each ending at its NLMSG_DONE, each
+    /// in storage of its own (a replayed reply starts where a recv's would).
+    static func netlinkDumps(_ name: String) throws -> [[UInt8]] {
         let stream = try bytes(name)
-        var connections: [Connection] = []
+        var dumps: [[UInt8]] = []
         var offset = 0
-        try stream.withUnsafeBytes { raw in
+        stream.withUnsafeBytes { raw in
             while offset < raw.count {
                 // Find the end of this dump: the message after NLMSG_DONE.
                 var end = offset
@@ -28,14 +29,21 @@ enum Fixture {
                     end += (length + 3) & ~3
                     if type == 3 { break }
                 }
-                let dump = UnsafeRawBufferPointer(rebasing: raw[offset..<min(end, raw.count)])
-                // The decoder reads aligned headers: copy into fresh (aligned) storage.
-                let progress = try Array(dump).withUnsafeBytes { aligned in
-                    try InetDiagDecoder.decode(aligned, transport: transport) { connections.append($0) }
-                }
-                precondition(progress == .done, "capture \(name) has a dump without NLMSG_DONE")
+                dumps.append(Array(raw[offset..<min(end, raw.count)]))
                 offset = end
             }
+        }
+        return dumps
+    }
+
+    /// Decodes a capture of several dumps.
+    static func decodeNetlink(_ name: String, transport: TransportProtocol = .tcp) throws -> [Connection] {
+        var connections: [Connection] = []
+        for dump in try netlinkDumps(name) {
+            let progress = try dump.withUnsafeBytes { aligned in
+                try InetDiagDecoder.decode(aligned, transport: transport) { connections.append($0) }
+            }
+            precondition(progress == .done, "capture \(name) has a dump without NLMSG_DONE")
         }
         return connections
     }

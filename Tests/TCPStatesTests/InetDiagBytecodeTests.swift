@@ -119,6 +119,16 @@ enum KernelBytecodeModel {
         #expect(InetDiagBytecode.compile(filter) == nil)
     }
 
+    /// `--port 1,2,...,3000` trapped: a jump past 64 KiB was narrowed to 16 bits.
+    @Test func aPortListTooLongForAProgramIsFilteredInUserSpace() throws {
+        var filter = ConnectionFilter()
+        filter.ports = try PortRanges(parsing: (1...3000).map(String.init).joined(separator: ","))
+        #expect(InetDiagBytecode.compile(filter) == nil)
+        filter.ports = try PortRanges(parsing: (1...2000).map(String.init).joined(separator: ","))
+        let program = try #require(InetDiagBytecode.compile(filter))
+        #expect(KernelBytecodeModel.audit(program))
+    }
+
     @Test func singlePortIsOneEqualityPerSide() throws {
         var filter = ConnectionFilter()
         filter.localPorts = try PortRanges(parsing: "8080")

@@ -9,13 +9,14 @@ import Testing
 
     /// The captured changes as the tracer turns them into transitions, owners named from captured /proc stats.
     static func capturedTransitions(command: [UInt8]) throws -> [StateTransition] {
-        var clock = SocketStateClock()
-        var names = TaskNames { _ in Array("26029 (".utf8) + command + Array(") S 1 1 1 0 -1 4194304 0".utf8) }
-        return try TraceDecodingTests.decodedCapture().map { change in
-            StateTransition(time: 1_764_095_000_000_000_000 + change.timestamp, local: change.local, remote: change.remote,
-                            previousState: change.oldState, state: change.newState,
-                            stateNanoseconds: clock.record(change), task: names.owner(of: change))
-        }
+        let format = try TraceEventFormat(parsing: try Fixture.text("trace/format"))
+        let names = TaskNames { _ in Array("26029 (".utf8) + command + Array(") S 1 1 1 0 -1 4194304 0".utf8) }
+        let tracer = try TransitionTracer(
+            source: CapturedPages([[try Fixture.bytes("trace/trace_pipe_raw-cpu1.bin")]]), format: format,
+            filter: .everyState, tasks: names, wallClockOffset: 1_764_095_000_000_000_000, lookup: { _, _ in nil })
+        let transitions = try tracer.step(now: 0).transitions
+        #expect(transitions.count == (try TraceDecodingTests.decodedCapture().count))
+        return transitions
     }
 
     static func render(_ transitions: [StateTransition], _ format: TransitionRenderer.Format) throws -> String {

@@ -93,6 +93,27 @@ enum TraceWorkloads {
         writeAll(1, "CONNECTIONS \(connections) SECONDS \(seconds) RATE \(rate)\n")
     }
 
+    /// `close-after-shutdown --port P`: one loopback connection whose client
+    /// shuts down writing, reaches FIN_WAIT_2, waits `pause` seconds and then
+    /// close()s: the kernel sets FIN_WAIT2 again (a same-state change) and
+    /// hands over to a FIN_WAIT2 timewait socket; the server then closes.
+    /// Prints `CONNECTION <client> <server>`.
+    static func closeAfterShutdown(port: UInt16, pause: Double = 0.1) throws {
+        let server = Endpoint(ipv4, port)
+        let listener = try listen(server)
+        let client = Endpoint(ipv4, port + 100)
+        let pair = try TCPSocket.connectedPair(client, to: server, via: listener)
+        try pair.client.shutdownWrite()
+        try pair.client.waitFor(.finWait2)
+        usleep(UInt32(pause * 1_000_000))
+        pair.client.close()
+        try pair.server.waitFor(.closeWait)
+        pair.server.close()
+        usleep(100_000)  // the last ACK crosses loopback
+        listener.close()
+        writeAll(1, "CONNECTION \(client) \(server)\n")
+    }
+
     private static func listen(_ endpoint: Endpoint) throws -> TCPSocket {
         let socket = try TCPSocket(family: endpoint.family, label: "listener \(endpoint)")
         try socket.bind(endpoint)

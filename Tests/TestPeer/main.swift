@@ -9,6 +9,7 @@ import Glibc
 //   lifecycle --port P              connections opened and closed on command (stdin)
 //   trace-lifecycle --port P [--ipv6] scripted connections for the trace tests (fresh netns)
 //   burst --port P --connections N  N connections opened and closed at full speed
+//   close-after-shutdown --port P   a client that close()s in FIN_WAIT_2 after shutdown()
 
 let usage = """
     usage: tcpstates-testpeer states
@@ -17,6 +18,7 @@ let usage = """
            tcpstates-testpeer lifecycle --port P
            tcpstates-testpeer trace-lifecycle --port P [--ipv6]
            tcpstates-testpeer burst --port P --connections N
+           tcpstates-testpeer close-after-shutdown --port P
     """
 
 signal(SIGPIPE, SIG_IGN)
@@ -39,6 +41,11 @@ do {
     case "burst":
         let options = try ConnectionHolder.Options(parsing: Array(arguments.dropFirst()))
         try TraceWorkloads.burst(port: options.port, connections: options.connections)
+    case "close-after-shutdown" where arguments.count == 3 && arguments[1] == "--port":
+        guard let port = UInt16(arguments[2]), port > 0, port < 65000 else {
+            throw ConnectionHolder.UsageError(message: "--port wants 1-64999, got \(arguments[2])")
+        }
+        try TraceWorkloads.closeAfterShutdown(port: port)
     case "hold":
         try ConnectionHolder.run(ConnectionHolder.Options(parsing: Array(arguments.dropFirst())))
     case "lifecycle":

@@ -45,13 +45,16 @@ public enum InetDiagBytecode {
         add(filter.localPorts, [.source])
         add(filter.remotePorts, [.destination])
         guard !clauses.isEmpty else { return nil }
-        let program = assemble(clauses)
-        // nla_len is 16 bits; a list too long to fit is filtered in user space only.
-        return program.count <= 60_000 ? program : nil
+        return assemble(clauses)
     }
 
-    /// Lays out AND-ed clauses of OR-ed atoms as ops and resolves their jumps.
-    static func assemble(_ clauses: [[Atom]]) -> [UInt8] {
+    /// nla_len and an op's `no` are 16 bits: a longer program cannot be
+    /// written; its filter runs in user space only.
+    static let maxProgramLength = 60_000
+
+    /// Lays out AND-ed clauses of OR-ed atoms as ops and resolves their
+    /// jumps; nil when the program would be longer than `maxProgramLength`.
+    static func assemble(_ clauses: [[Atom]]) -> [UInt8]? {
         var ops: [Op] = []
         var atomStart: [Int] = []       // op index where atom i begins
         var clauseEndOp: [Int] = []     // op index just past each clause
@@ -77,6 +80,8 @@ public enum InetDiagBytecode {
         var offset = [Int](repeating: 0, count: ops.count + 1)
         for (i, op) in ops.enumerated() { offset[i + 1] = offset[i] + op.size }
         let total = offset[ops.count]
+        // Checked before any jump is narrowed to 16 bits.
+        guard total <= maxProgramLength else { return nil }
         // Which clause each op belongs to, for `.clauseEnd`.
         var opClause = [Int](repeating: 0, count: ops.count)
         var clause = 0

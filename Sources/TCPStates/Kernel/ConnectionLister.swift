@@ -16,6 +16,15 @@ public protocol ConnectionSink {
     mutating func add(_ connection: Connection) throws
 }
 
+/// What lists connections into a sink: one namespace's `ConnectionLister`,
+/// or the rows of several namespaces already read (`NamespaceLister.Results`).
+public protocol ConnectionSource {
+    /// Lists into `sink`; returns the source that was used.
+    func list(into sink: inout some ConnectionSink) throws -> SourceKind
+}
+
+extension ConnectionLister: ConnectionSource {}
+
 /// Lists the connections that pass a filter from the chosen source, falling
 /// back from netlink to /proc when netlink cannot be used.
 public struct ConnectionLister {
@@ -28,7 +37,10 @@ public struct ConnectionLister {
     /// Told, one line each, about a fallback and skipped /proc lines.
     public var notice: (String) -> Void = { _ in }
     /// idiag_ext of TCP dumps: which attributes (tcp_info, congestion) to ask for.
-    public var extensions: UInt8 = 0
+    public var extensions: InetDiagExtensions = []
+    /// Opens the sock_diag socket of each listing: the netlink socket, or
+    /// captured replies in tests.
+    public var openSocket: () throws(SourceError) -> any SockDiagDumper = { () throws(SourceError) in try NetlinkSocket() }
     /// A last test after `filter`, for what needs more than the socket (its owners).
     public var accepts: ((Connection) -> Bool)?
 
@@ -64,9 +76,9 @@ public struct ConnectionLister {
     /// Returns false when it fell back to /proc.
     @discardableResult
     private func listFromNetlink(into sink: inout some ConnectionSink, fallBack: Bool) throws -> Bool {
-        let netlink: NetlinkSocket
+        let netlink: any SockDiagDumper
         do {
-            netlink = try NetlinkSocket()
+            netlink = try openSocket()
         } catch {
             guard fallBack else { throw error }
             notice("netlink unavailable (\(error.message)); reading /proc/net/tcp instead")
@@ -88,7 +100,7 @@ public struct ConnectionLister {
         }
         func dump(_ transport: TransportProtocol, _ family: AddressFamily?) throws {
             let states = transport == .tcp ? mask : filter.udpKernelStateMask
-            let ext = transport == .tcp ? extensions : 0
+            let ext = transport == .tcp ? extensions : []
             do {
                 try netlink.dump(family: family, stateMask: states, bytecode: bytecode, transport: transport,
                                  extensions: ext, capture: netlinkCapture, deliver)

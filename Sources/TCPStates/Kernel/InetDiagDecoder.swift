@@ -27,24 +27,26 @@ public enum InetDiagDecoder {
         _ buffer: UnsafeRawBufferPointer, transport: TransportProtocol = .tcp,
         _ body: (Connection) throws -> Void
     ) throws -> Progress {
-        guard let base = buffer.baseAddress else { return .more }
-        var remaining = Int32(buffer.count)
-        var next: UnsafePointer<nlmsghdr>? = base.assumingMemoryBound(to: nlmsghdr.self)
+        // Headers are read with loadUnaligned: the bytes may come from
+        // anywhere (a file, a fuzzer), at any alignment.
         let headerLength = CMNL_nlmsg_hdrlen()
-        while let header = next, mnl_nlmsg_ok(header, remaining) {
-            let payloadLength = Int(header.pointee.nlmsg_len) - headerLength
-            let payload = UnsafeRawBufferPointer(
-                start: UnsafeRawPointer(header) + headerLength, count: max(0, payloadLength))
-            switch Int32(header.pointee.nlmsg_type) {
+        var offset = 0
+        while buffer.count - offset >= headerLength {
+            let length = Int(buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            let type = buffer.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)
+            // What mnl_nlmsg_ok checks: a message that claims more than is left ends the buffer.
+            guard length >= headerLength, length <= buffer.count - offset else { break }
+            let payload = UnsafeRawBufferPointer(rebasing: buffer[(offset + headerLength)..<(offset + length)])
+            switch Int32(type) {
             case NLMSG_DONE:
                 if payload.count >= 4, payload.loadUnaligned(as: Int32.self) < 0 {
-                    throw InetDiagReplyError.kernel(errno: -payload.loadUnaligned(as: Int32.self))
+                    throw failure(payload.loadUnaligned(as: Int32.self))
                 }
                 return .done
             case NLMSG_ERROR:
                 guard payload.count >= 4 else { throw InetDiagReplyError.malformed("short NLMSG_ERROR") }
                 let code = payload.loadUnaligned(as: Int32.self)
-                if code != 0 { throw InetDiagReplyError.kernel(errno: -code) }
+                if code != 0 { throw failure(code) }
             case Int32(SOCK_DIAG_BY_FAMILY), Int32(TCPDIAG_GETSOCK):
                 var socket = try connection(from: payload)
                 socket.transport = transport
@@ -52,10 +54,16 @@ public enum InetDiagDecoder {
             default:
                 break  // NLMSG_NOOP and anything new: nothing to list.
             }
-            // mnl_nlmsg_next only moves the pointer forward.
-            next = UnsafePointer(mnl_nlmsg_next(header, &remaining))
+            offset += CMNL_align(length)
         }
         return .more
+    }
+
+    /// The error a nonzero NLMSG_ERROR or NLMSG_DONE code stands for: the
+    /// kernel sends a negative errno; anything else (Int32.min cannot even be
+    /// negated) is a malformed reply.
+    static func failure(_ code: Int32) -> InetDiagReplyError {
+        code < 0 && code > Int32.min ? .kernel(errno: -code) : .malformed("netlink error code \(code)")
     }
 
     /// Reads one inet_diag_msg (include/uapi/linux/inet_diag.h).

@@ -5,8 +5,7 @@ import CMNL
 public enum InetDiagRequest {
     /// A SOCK_DIAG_BY_FAMILY dump of TCP (or UDP) sockets of one family in the
     /// states of `stateMask`; with `family` nil, the older TCPDIAG_GETSOCK dump
-    /// of the TCP sockets of both families at once. `extensions` is idiag_ext
-    /// (bit n - 1 asks for attribute n).
+    /// of the TCP sockets of both families at once. `extensions` is idiag_ext.
     ///
     /// The kernel walks its (machine-wide) TCP hash once per dump, and
     /// SOCK_DIAG_BY_FAMILY wants one family: TCPDIAG_GETSOCK, which it still
@@ -14,7 +13,7 @@ public enum InetDiagRequest {
     /// both costs one walk instead of two. It has no UDP counterpart.
     public static func dump(
         family: AddressFamily?, stateMask: UInt32, bytecode: [UInt8]?, sequence: UInt32,
-        transport: TransportProtocol = .tcp, extensions: UInt8 = 0
+        transport: TransportProtocol = .tcp, extensions: InetDiagExtensions = []
     ) -> [UInt8] {
         message(family: family, stateMask: stateMask, flags: NLM_F_REQUEST | NLM_F_DUMP,
                 bytecode: bytecode, sequence: sequence, transport: transport, extensions: extensions) { _ in }
@@ -47,7 +46,7 @@ public enum InetDiagRequest {
 
     private static func message(
         family: AddressFamily?, stateMask: UInt32, flags: Int32, bytecode: [UInt8]?, sequence: UInt32,
-        transport: TransportProtocol = .tcp, extensions: UInt8 = 0,
+        transport: TransportProtocol = .tcp, extensions: InetDiagExtensions = [],
         fillRequest: (UnsafeMutableRawBufferPointer) -> Void
     ) -> [UInt8] {
         let requestSize = family == nil ? MemoryLayout<inet_diag_req>.size : MemoryLayout<inet_diag_req_v2>.size
@@ -63,14 +62,14 @@ public enum InetDiagRequest {
                 var request = inet_diag_req_v2()
                 request.sdiag_family = family.rawValue
                 request.sdiag_protocol = transport.ipProtocol
-                request.idiag_ext = extensions
+                request.idiag_ext = extensions.rawValue
                 request.idiag_states = stateMask
                 payload.storeBytes(of: request, as: inet_diag_req_v2.self)
             } else {
                 // The kernel dumps every family for this request, whatever idiag_family says.
                 var request = inet_diag_req()
                 request.idiag_family = AddressFamily.ipv4.rawValue
-                request.idiag_ext = extensions
+                request.idiag_ext = extensions.rawValue
                 request.idiag_states = stateMask
                 payload.storeBytes(of: request, as: inet_diag_req.self)
             }

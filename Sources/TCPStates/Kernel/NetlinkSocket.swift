@@ -31,7 +31,7 @@ public final class NetlinkSocket {
     /// `capture`, when given, receives every raw reply buffer as read.
     public func dump(
         family: AddressFamily?, stateMask: UInt32, bytecode: [UInt8]?,
-        transport: TransportProtocol = .tcp, extensions: UInt8 = 0,
+        transport: TransportProtocol = .tcp, extensions: InetDiagExtensions = [],
         capture: ((UnsafeRawBufferPointer) -> Void)? = nil,
         _ body: (Connection) throws -> Void
     ) throws {

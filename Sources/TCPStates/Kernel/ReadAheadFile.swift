@@ -9,10 +9,79 @@ import Glibc
 /// line, about 1.8 µs a socket here) and /proc/net/tcp6 walks the whole TCP
 /// hash again even when it lists nothing. Read ahead, both files' kernel work
 /// runs beside the parsing instead of before it, in bounded memory.
+///
+/// One thread, the consumer, calls `read` and `close`; the reading thread
+/// touches only the ring it shares with it. Dropping the last reference
+/// closes the file as `close()` does.
 public final class ReadAheadFile: @unchecked Sendable {
     /// The path, for messages.
     public let path: String
+    private let ring: ReadAheadRing
     private let fd: Int32
+    private var thread: pthread_t?
+    private var closed = false
+
+    /// Opens `path` and starts reading it; throws a SourceError when it cannot be opened.
+    public convenience init(path: String, chunkSize: Int = 64 * 1024, chunkCount: Int = 4) throws(SourceError) {
+        try self.init(path: path, chunkSize: chunkSize, chunkCount: chunkCount, readsAhead: true)
+    }
+
+    /// `readsAhead: false` reads on the consumer's thread, as when no thread can be started.
+    init(path: String, chunkSize: Int, chunkCount: Int, readsAhead: Bool) throws(SourceError) {
+        self.path = path
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SourceError.system("cannot read \(path)", errno) }
+        ring = ReadAheadRing(fd: fd, chunkSize: chunkSize, chunkCount: chunkCount)
+        guard readsAhead else {
+            ring.finishProducing()
+            return
+        }
+        var handle = pthread_t()
+        // The thread owns a reference to the ring, so that the ring outlives
+        // it however this object goes away; it gives the reference up when it ends.
+        let context = Unmanaged.passRetained(ring)
+        if pthread_create(&handle, nil, { context in
+            Unmanaged<ReadAheadRing>.fromOpaque(context!).takeRetainedValue().produce()
+            return nil
+        }, context.toOpaque()) == 0 {
+            thread = handle
+        } else {
+            context.release()
+            ring.finishProducing()     // no thread: `read` reads the file itself
+        }
+    }
+
+    deinit { close() }
+
+    /// Stops the reading thread and closes the file; safe to call twice.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        if let handle = thread {
+            ring.cancel()
+            pthread_join(handle, nil)
+            thread = nil
+        }
+        Glibc.close(fd)
+    }
+
+    /// Copies up to `count` next bytes of the file to `destination`, waiting
+    /// for them: returns 0 at the end, -1 with `errno` set after a read error
+    /// (EBADF after `close()`).
+    public func read(into destination: UnsafeMutableRawPointer, count: Int) -> Int {
+        guard !closed else {
+            errno = EBADF
+            return -1
+        }
+        // Without a reading thread, read the file here.
+        guard let copied = ring.take(into: destination, count: count) else { return Glibc.read(fd, destination, count) }
+        return copied
+    }
+}
+
+/// The chunks a `ReadAheadFile`'s thread fills and its consumer empties.
+private final class ReadAheadRing: @unchecked Sendable {
+    let fd: Int32
     private let chunkSize: Int
     private let chunkCount: Int
     private let storage: UnsafeMutableRawPointer
@@ -24,42 +93,22 @@ public final class ReadAheadFile: @unchecked Sendable {
     private var filled = 0          // chunks filled and not yet consumed
     private var producerError: Int32?
     private var producerDone = false
+    private var withoutThread = false   // set before any thread could start, then constant
     private var cancelled = false
     // The consumer's own: where it is in the oldest chunk.
     private var consumed = 0
-    private var thread: pthread_t?
 
-    /// Opens `path` and starts reading it; throws a SourceError when it cannot be opened.
-    public init(path: String, chunkSize: Int = 64 * 1024, chunkCount: Int = 4) throws(SourceError) {
-        self.path = path
+    init(fd: Int32, chunkSize: Int, chunkCount: Int) {
+        self.fd = fd
         self.chunkSize = chunkSize
         self.chunkCount = chunkCount
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            mutex.deallocate()
-            changed.deallocate()
-            throw SourceError.system("cannot read \(path)", code)
-        }
         storage = .allocate(byteCount: chunkSize * chunkCount, alignment: 64)
         lengths = [Int](repeating: 0, count: chunkCount)
         pthread_mutex_init(mutex, nil)
         pthread_cond_init(changed, nil)
-        var handle = pthread_t()
-        // Unretained: `close()` joins the thread before this object can go away.
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        if pthread_create(&handle, nil, { context in
-            Unmanaged<ReadAheadFile>.fromOpaque(context!).takeUnretainedValue().produce()
-            return nil
-        }, context) == 0 {
-            thread = handle
-        } else {
-            producerDone = true     // no thread: `read` reads the file itself
-        }
     }
 
     deinit {
-        close()
         pthread_mutex_destroy(mutex)
         pthread_cond_destroy(changed)
         mutex.deallocate()
@@ -67,29 +116,30 @@ public final class ReadAheadFile: @unchecked Sendable {
         storage.deallocate()
     }
 
-    /// Stops the reading thread and closes the file; safe to call twice.
-    public func close() {
-        guard let handle = thread else { return }
+    /// Called before any thread runs, when none will: `take` answers nil.
+    func finishProducing() {
+        withoutThread = true
+        producerDone = true
+    }
+
+    /// Consumer: asks the producer to stop.
+    func cancel() {
         pthread_mutex_lock(mutex)
         cancelled = true
         pthread_cond_broadcast(changed)
         pthread_mutex_unlock(mutex)
-        pthread_join(handle, nil)
-        thread = nil
-        Glibc.close(fd)
     }
 
-    /// Copies up to `count` next bytes of the file to `destination`, waiting
-    /// for them: returns 0 at the end, -1 with `errno` set after a read error.
-    public func read(into destination: UnsafeMutableRawPointer, count: Int) -> Int {
+    /// Consumer: copies up to `count` bytes of the oldest chunk, waiting for
+    /// one; 0 at the end, -1 with errno after a read error, nil when no
+    /// thread ever read the file.
+    func take(into destination: UnsafeMutableRawPointer, count: Int) -> Int? {
+        if withoutThread { return nil }
         pthread_mutex_lock(mutex)
         while filled == 0 && !producerDone { pthread_cond_wait(changed, mutex) }
         guard filled > 0 else {
             let failure = producerError
             pthread_mutex_unlock(mutex)
-            if thread == nil && failure == nil {   // the thread could not start
-                return Glibc.read(fd, destination, count)
-            }
             if let failure {
                 errno = failure
                 return -1
@@ -115,8 +165,8 @@ public final class ReadAheadFile: @unchecked Sendable {
         return copied
     }
 
-    /// The reading thread: fills free chunks until the end, an error, or `close()`.
-    private func produce() {
+    /// The reading thread: fills free chunks until the end, an error, or `cancel()`.
+    func produce() {
         var next = 0
         while true {
             pthread_mutex_lock(mutex)

@@ -11,6 +11,38 @@ public struct SummaryJSONRenderer {
         writer.append("{\"source\": \"")
         writer.append(summary.source?.rawValue ?? SourceKind.auto.rawValue)
         writer.append("\", ")
+        body(summary, to: writer)
+        writer.append("}\n")
+        try writer.flushIfFull()
+    }
+
+    /// Several namespaces' summaries: the counts of all of them, then
+    /// `"namespaces": [{"netns": {...}, "total": ..., "states": {...}}, ...]`,
+    /// each with its own `ports` and `other` when `byPort`.
+    public func render(namespaces summaries: [(namespace: NetnsIdentity, summary: StateSummary)], to writer: ByteWriter) throws {
+        writer.append("{\"source\": \"")
+        writer.append(summaries.first?.summary.source?.rawValue ?? SourceKind.auto.rawValue)
+        writer.append("\", ")
+        let all = summaries.reduce(into: StateCounts()) { $0.add($1.summary.total) }
+        counts(all, states: summaries.first?.summary.states ?? .all, to: writer)
+        writer.append(", \"namespaces\": [")
+        for (index, (namespace, summary)) in summaries.enumerated() {
+            writer.append(index == 0 ? "\n{" : ",\n{")
+            // appendJSON writes `, "netns": ...`: drop its leading comma.
+            let member = ByteWriter(threshold: .max) { _ in }
+            NetnsColumns.appendJSON(namespace, to: member)
+            member.withUnsafeBytes { writer.append(UnsafeRawBufferPointer(rebasing: $0.dropFirst(2))) }
+            writer.append(", ")
+            body(summary, to: writer)
+            writer.append(UInt8(ascii: "}"))
+            try writer.flushIfFull()
+        }
+        writer.append(summaries.isEmpty ? "]}\n" : "\n]}\n")
+        try writer.flushIfFull()
+    }
+
+    /// `"total": N, "states": {...}` and, by port, `"ports"` and `"other"`.
+    private func body(_ summary: StateSummary, to writer: ByteWriter) {
         counts(summary.total, states: summary.states, to: writer)
         if byPort {
             writer.append(", \"ports\": [")
@@ -29,8 +61,6 @@ public struct SummaryJSONRenderer {
             counts(other, states: summary.states, to: writer)
             writer.append(UInt8(ascii: "}"))
         }
-        writer.append("}\n")
-        try writer.flushIfFull()
     }
 
     /// `"total": N, "states": {"NAME": n, ...}`

@@ -11,21 +11,46 @@ public struct SummaryTableRenderer {
 
     public func render(_ summary: StateSummary, to writer: ByteWriter) throws {
         var rows: [[String]] = []
+        if showsHeader { rows.append(byPort ? ["PORT", "STATE", "COUNT"] : ["STATE", "COUNT"]) }
+        rows += self.rows(summary, allStates: true)
+        Self.write(rows, to: writer)
+        try writer.flushIfFull()
+    }
+
+    /// Several namespaces' summaries: a first NETNS column (the name, else
+    /// `net:[INODE]`, and the container), each namespace's non-zero counts
+    /// and its TOTAL (per port: its non-zero counts per port).
+    public func render(namespaces summaries: [(namespace: NetnsIdentity, summary: StateSummary)], to writer: ByteWriter) throws {
+        var rows: [[String]] = []
+        if showsHeader { rows.append(byPort ? ["NETNS", "PORT", "STATE", "COUNT"] : ["NETNS", "STATE", "COUNT"]) }
+        for (namespace, summary) in summaries {
+            let scratch = ByteWriter(threshold: .max) { _ in }
+            NetnsColumns.appendText(namespace, to: scratch)
+            let label = scratch.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+            rows += self.rows(summary, allStates: false).map { [label] + $0 }
+        }
+        Self.write(rows, to: writer)
+        try writer.flushIfFull()
+    }
+
+    /// `PORT STATE COUNT` rows of the non-zero counts, or `STATE COUNT` rows
+    /// (every state of the filter, or only the non-zero ones) and TOTAL.
+    private func rows(_ summary: StateSummary, allStates: Bool) -> [[String]] {
+        var rows: [[String]] = []
         if byPort {
-            if showsHeader { rows.append(["PORT", "STATE", "COUNT"]) }
             for (port, counts) in summary.byPort {
                 for row in counts.rows(states: summary.states) where row.count > 0 {
                     rows.append([port.label, row.name, String(row.count)])
                 }
             }
         } else {
-            if showsHeader { rows.append(["STATE", "COUNT"]) }
             let total = summary.total
-            for row in total.rows(states: summary.states) { rows.append([row.name, String(row.count)]) }
+            for row in total.rows(states: summary.states) where allStates || row.count > 0 {
+                rows.append([row.name, String(row.count)])
+            }
             rows.append(["TOTAL", String(total.total)])
         }
-        Self.write(rows, to: writer)
-        try writer.flushIfFull()
+        return rows
     }
 
     /// Left-aligned text columns, the last column (the count) right-aligned.

@@ -33,6 +33,8 @@ public struct SocketStateChangeDecoder: Sendable {
     let id: UInt16
     let type, flags, pid, skaddr, oldState, newState, sport, dport, family, proto: TraceEventFormat.Field
     let saddr, daddr, saddr6, daddr6: TraceEventFormat.Field
+    /// Where the last of these fields ends: a shorter record is not read.
+    let recordLength: Int
 
     public init(format: TraceEventFormat) throws(TraceError) {
         id = format.id
@@ -50,12 +52,14 @@ public struct SocketStateChangeDecoder: Sendable {
         daddr = try format.field("daddr", sizes: [4])
         saddr6 = try format.field("saddr_v6", sizes: [16])
         daddr6 = try format.field("daddr_v6", sizes: [16])
+        recordLength = [type, flags, pid, skaddr, oldState, newState, sport, dport, family, proto,
+                        saddr, daddr, saddr6, daddr6].map { $0.offset + $0.size }.max() ?? 0
     }
 
     /// The change in `record`, or nil for a record of another event, another
     /// protocol than TCP, an unknown family or a short record.
     public func decode(_ record: UnsafeRawBufferPointer, timestamp: UInt64) -> SocketStateChange? {
-        guard record.count >= daddr6.offset + 16, record.count >= daddr.offset + 4 else { return nil }
+        guard record.count >= recordLength else { return nil }
         func load<T: FixedWidthInteger>(_ field: TraceEventFormat.Field, as: T.Type) -> T {
             record.loadUnaligned(fromByteOffset: field.offset, as: T.self)
         }

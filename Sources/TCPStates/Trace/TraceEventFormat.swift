@@ -11,6 +11,9 @@ public struct TraceEventFormat: Sendable, Equatable {
         public let size: Int
     }
 
+    /// A record fits in a ring-buffer page: larger offsets and sizes are not a kernel's.
+    static let maxRecordLength = 65536
+
     /// The event's numeric id (the record's `common_type`).
     public let id: UInt16
     public let fields: [String: Field]
@@ -30,6 +33,7 @@ public struct TraceEventFormat: Sendable, Equatable {
             let parts = trimmed.split(separator: ";").map { $0.drop { $0 == " " || $0 == "\t" } }
             guard parts.count >= 3, parts[1].hasPrefix("offset:"), parts[2].hasPrefix("size:"),
                   let offset = Int(parts[1].dropFirst(7)), let size = Int(parts[2].dropFirst(5)),
+                  (0...Self.maxRecordLength).contains(offset), (1...Self.maxRecordLength).contains(size),
                   let declaration = parts[0].split(separator: " ").last
             else { throw TraceError("unreadable field line in the event format: \(line)") }
             let name = declaration.split(separator: "[").first.map(String.init) ?? String(declaration)

@@ -98,6 +98,25 @@ public final class TraceInstance {
         return (overrun, dropped)
     }
 
+    /// Throws when another process has disabled the event or tracing of the
+    /// instance (the kernel refuses to remove an instance whose files are
+    /// open, so that is what another process can do to it), or when its
+    /// files cannot be read any more.
+    public func verify() throws(TraceError) {
+        for (file, what) in [("\(path)/\(Self.event)/enable", "disabled its event"),
+                             ("\(path)/tracing_on", "turned its tracing off")] {
+            let text: String
+            do throws(TraceError) {
+                text = try Self.read(file)
+            } catch {
+                throw TraceError("the tracefs instance \(path) is gone (\(error.message))", errno: error.errno)
+            }
+            guard text.hasPrefix("1") else {
+                throw TraceError("another process \(what) (\(file) is \(text.prefix { $0 != "\n" })): the trace stopped")
+            }
+        }
+    }
+
     /// The contents of tracefs saved_cmdlines: the commands the kernel
     /// recorded for the pids of traced events.
     public func savedCmdlines() -> [UInt8]? {

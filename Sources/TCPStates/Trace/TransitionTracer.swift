@@ -2,130 +2,110 @@
 import Glibc
 #endif
 
-/// What a trace saw, for the line printed at exit.
-public struct TraceSummary: Equatable, Sendable {
-    /// Changes read from the kernel (after its filter).
-    public var events = 0
-    /// Transitions that passed the user-space filters and were written.
-    public var shown = 0
-    /// Events the kernel overwrote before they were read, and events it dropped.
-    public var overrun: UInt64 = 0
-    public var dropped: UInt64 = 0
-    /// Pages that carried the kernel's "events were lost before this page" mark.
-    public var pagesAfterLoss = 0
+/// What one step of a tracer read and what it shows.
+public struct TraceStep: Equatable, Sendable {
+    /// The transitions to show, in time order.
+    public var transitions: [StateTransition] = []
+    /// Ring-buffer pages read: how busy the kernel side is.
+    public var pages = 0
 }
 
-/// Reads a trace instance until told to stop, turning the kernel's changes
-/// into transitions: time in state per socket object, the owner task, the
-/// TIME_WAIT that replaced a closed socket, the user-space filters.
+/// Turns the kernel's changes into transitions, one step at a time: time in
+/// state per socket object, the owner task, the TIME_WAIT that replaced a
+/// closed socket, the user-space filters. It neither waits nor reads clocks:
+/// the loop that drives it polls the source's descriptors, passes the time
+/// and decides when to stop. One thread calls it.
 public final class TransitionTracer {
-    private let instance: TraceInstance
+    private let source: TracePageSource
     private let decoder: SocketStateChangeDecoder
     private let filter: ConnectionFilter
     private var follower: TimewaitFollower
     private var clock = SocketStateClock()
     private var tasks: TaskNames
     /// Added to the trace clock (boot time) to give wall-clock time.
-    private let wallClockOffset: UInt64
-    private var summary = TraceSummary()
+    public let wallClockOffset: UInt64
+    private var page: [UInt8]
+    private var pending: [SocketStateChange] = []
+    /// Changes read from the kernel, and pages that carried its "events were lost" mark.
+    public private(set) var events = 0
+    public private(set) var pagesAfterLoss = 0
+    /// Changes to the state a socket already had, within the filters: not shown.
+    public private(set) var sameStateChanges = 0
 
-    static let busyPages = 4
-    static let busyPause: useconds_t = 20_000
-
-    /// `lookup` gives the kernel state of the socket with these endpoints now (sock_diag).
-    public init(instance: TraceInstance, filter: ConnectionFilter, lookup: @escaping (Endpoint, Endpoint) -> UInt8?) throws(TraceError) {
-        self.instance = instance
-        decoder = try SocketStateChangeDecoder(format: instance.format)
+    /// `lookup` gives the kernel state of the socket with these endpoints now
+    /// (sock_diag); `wallClockOffset` turns the trace clock into wall time.
+    public init(
+        source: TracePageSource, format: TraceEventFormat, filter: ConnectionFilter, tasks: TaskNames,
+        wallClockOffset: UInt64, lookup: @escaping (Endpoint, Endpoint) -> UInt8?
+    ) throws(TraceError) {
+        self.source = source
+        decoder = try SocketStateChangeDecoder(format: format)
         self.filter = filter
         follower = TimewaitFollower(lookup: lookup)
-        tasks = TaskNames(savedCommand: { [weak instance] pid in
+        self.tasks = tasks
+        self.wallClockOffset = wallClockOffset
+        page = [UInt8](repeating: 0, count: source.pageSize)
+    }
+
+    /// A tracer of `instance`, naming exited processes from its saved_cmdlines.
+    public convenience init(
+        instance: TraceInstance, filter: ConnectionFilter, wallClockOffset: UInt64,
+        lookup: @escaping (Endpoint, Endpoint) -> UInt8?
+    ) throws(TraceError) {
+        let tasks = TaskNames(savedCommand: { [weak instance] pid in
             instance?.savedCmdlines().flatMap { TaskNames.command(of: pid, inSavedCmdlines: $0) }
         })
-        wallClockOffset = Self.now(CLOCK_REALTIME) &- Self.now(CLOCK_BOOTTIME)
+        try self.init(source: instance, format: instance.format, filter: filter, tasks: tasks,
+                      wallClockOffset: wallClockOffset, lookup: lookup)
     }
 
-    /// Traces until `stopFile` becomes readable, `closedOutput` (a pipe) loses
-    /// its reader, `deadline` passes or `limit`
-    /// transitions were written; `emit` writes one, `roundDone` flushes output.
-    public func run(
-        stopFile: Int32, closedOutput: Int32? = nil, deadline: ContinuousClock.Instant?, limit: Int?,
-        emit: (StateTransition) throws -> Void, roundDone: () throws -> Void
-    ) throws -> TraceSummary {
-        var page = [UInt8](repeating: 0, count: instance.pageSize)
-        var pending: [SocketStateChange] = []
-        var polled = ([stopFile] + instance.cpuFiles).map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        // A pipe's write end reports POLLERR once its reader is gone (`| head`), even with no events asked.
-        let outputIndex = polled.count
-        if let closedOutput { polled.append(pollfd(fd: closedOutput, events: 0, revents: 0)) }
-        var stopping = false
-        while !stopping {
-            var timeout: Int32 = 1000
-            if let due = follower.nextCheck {
-                let now = Self.now(CLOCK_BOOTTIME)
-                timeout = due <= now ? 0 : Int32(min((due - now) / 1_000_000 + 1, 1000))
-            }
-            if let deadline {
-                let left = ContinuousClock.now.duration(to: deadline)
-                if left <= .zero { stopping = true }
-                timeout = min(timeout, Int32(max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)) + 1)
-            }
-            if !stopping {
-                if poll(&polled, nfds_t(polled.count), timeout) < 0 && errno != EINTR {
-                    throw TraceError.system("cannot wait for the trace", errno)
-                }
-                if polled[0].revents != 0 { stopping = true }
-                if closedOutput != nil, polled[outputIndex].revents != 0 { stopping = true }
-            }
-            // Read every CPU to empty, also when stopping: what the kernel already has is shown.
-            pending.removeAll(keepingCapacity: true)
-            var pages = 0
-            for cpu in instance.cpuFiles.indices {
-                while true {
-                    let count = try page.withUnsafeMutableBytes { try instance.readPage(cpu: cpu, into: $0) }
-                    if count == 0 { break }
-                    pages += 1
-                    let result = try page.withUnsafeBytes { raw in
-                        try RingBufferPage.decode(UnsafeRawBufferPointer(rebasing: raw[..<count])) { time, record in
-                            if let change = decoder.decode(record, timestamp: time) { pending.append(change) }
-                        }
+    /// Reads every page each CPU has now, and returns its transitions and
+    /// those of followed sockets whose check is due at `now` (trace clock).
+    /// Throws a `TraceError` when a read fails or a page does not decode.
+    public func step(now: UInt64) throws -> TraceStep {
+        var step = TraceStep()
+        pending.removeAll(keepingCapacity: true)
+        for cpu in 0..<source.cpuCount {
+            while true {
+                let count = try page.withUnsafeMutableBytes { try source.readPage(cpu: cpu, into: $0) }
+                if count == 0 { break }
+                step.pages += 1
+                let result = try page.withUnsafeBytes { raw in
+                    try RingBufferPage.decode(UnsafeRawBufferPointer(rebasing: raw[..<min(count, raw.count)])) { time, record in
+                        if let change = decoder.decode(record, timestamp: time) { pending.append(change) }
                     }
-                    if result.missedEvents { summary.pagesAfterLoss += 1 }
                 }
+                if result.missedEvents { pagesAfterLoss += 1 }
             }
-            // A socket's changes may run on different CPUs: put them back in time order.
-            pending.sort { $0.timestamp < $1.timestamp }
-            var shown: [StateTransition] = []
-            for change in pending {
-                summary.events += 1
-                if let transition = transition(for: change) { shown.append(transition) }
-            }
-            if follower.count > 0 {
-                shown += follower.check(now: Self.now(CLOCK_BOOTTIME), wallClockOffset: wallClockOffset)
-                    .filter(matchesStates)
-            }
-            for transition in shown {
-                try emit(transition)
-                summary.shown += 1
-                if let limit, summary.shown >= limit {
-                    stopping = true
-                    break
-                }
-            }
-            try roundDone()
-            // Busy: let events gather for a moment instead of waking for each
-            // few, leaving the CPU to the workload (the buffer holds far more).
-            if pages >= Self.busyPages && !stopping { usleep(Self.busyPause) }
         }
-        let lost = instance.lostEvents()
-        summary.overrun = lost.overrun
-        summary.dropped = lost.dropped
-        return summary
+        // A socket's changes may run on different CPUs: put them back in time order.
+        pending.sort { $0.timestamp < $1.timestamp }
+        for change in pending {
+            events += 1
+            if let transition = transition(for: change) { step.transitions.append(transition) }
+        }
+        if follower.count > 0 {
+            step.transitions += follower.check(now: now, wallClockOffset: wallClockOffset).filter(matchesStates)
+        }
+        return step
     }
 
-    /// The transition to show for `change`, or nil when the filters leave it out.
-    private func transition(for change: SocketStateChange) -> StateTransition? {
-        let elapsed = clock.record(change)
+    /// When (trace clock) a followed socket is next due a lookup, nil when none is followed.
+    public var nextCheck: UInt64? { follower.nextCheck }
+
+    /// The transition to show for `change`, or nil when the filters leave it
+    /// out or it is no arrow (a same-state change, counted in `sameStateChanges`).
+    func transition(for change: SocketStateChange) -> StateTransition? {
         if follower.count > 0 { follower.peerChanged(local: change.local, remote: change.remote) }
+        // tcp_close_state() sets FIN_WAIT1, FIN_WAIT2, CLOSING and LAST_ACK to
+        // themselves when the process close()s a socket whose FIN was already
+        // sent (shutdown() first): the socket stays where it was, so its
+        // clock goes on.
+        if change.oldState == change.newState {
+            if filter.matches(local: change.local, remote: change.remote) { sameStateChanges += 1 }
+            return nil
+        }
+        let elapsed = clock.record(change)
         guard filter.matches(local: change.local, remote: change.remote) else { return nil }
         let transition = StateTransition(
             time: change.timestamp &+ wallClockOffset, local: change.local, remote: change.remote,
@@ -138,11 +118,5 @@ public final class TransitionTracer {
 
     private func matchesStates(_ transition: StateTransition) -> Bool {
         filter.matches(kernelState: transition.previousState) || filter.matches(kernelState: transition.state)
-    }
-
-    static func now(_ clock: clockid_t) -> UInt64 {
-        var time = timespec()
-        clock_gettime(clock, &time)
-        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
     }
 }

@@ -1,20 +1,19 @@
 import ArgumentParser
 import TCPStates
 
-extension SourceKind: ExpressibleByArgument {}
-extension ConnectionOrder: ExpressibleByArgument {}
-
-/// The filters of a listing, shared by every mode that lists sockets.
+/// The filters on the sockets themselves: ports, states, addresses and
+/// families. trace takes these; a listing adds owners and a namespace
+/// (`ListingFilterOptions`).
 struct FilterOptions: ParsableArguments {
-    @Option(name: [.customShort("p"), .long], help: ArgumentHelp(
+    @Option(name: [.customShort("p"), .long], parsing: .unconditionalSingleValue, help: ArgumentHelp(
         "Sockets with a local or remote port in LIST: 8080, 80,443, 8000-8100.", valueName: "list"))
     var port: [String] = []
 
-    @Option(name: [.customLong("local-port"), .customLong("sport")], help: ArgumentHelp(
+    @Option(name: [.customLong("local-port"), .customLong("sport")], parsing: .unconditionalSingleValue, help: ArgumentHelp(
         "Sockets whose local port is in LIST.", valueName: "list"))
     var localPort: [String] = []
 
-    @Option(name: [.customLong("remote-port"), .customLong("dport")], help: ArgumentHelp(
+    @Option(name: [.customLong("remote-port"), .customLong("dport")], parsing: .unconditionalSingleValue, help: ArgumentHelp(
         "Sockets whose remote port is in LIST.", valueName: "list"))
     var remotePort: [String] = []
 
@@ -64,9 +63,9 @@ struct FilterOptions: ParsableArguments {
             } else if all {
                 filter.states = .all
             }
-            filter.localAddresses = try prefixes(localAddress)
-            filter.remoteAddresses = try prefixes(remoteAddress)
-            filter.addresses = try prefixes(address)
+            filter.localAddresses = try prefixes(localAddress, option: "--local", portOption: "--local-port")
+            filter.remoteAddresses = try prefixes(remoteAddress, option: "--remote", portOption: "--remote-port")
+            filter.addresses = try prefixes(address, option: "--addr", portOption: "--port")
         } catch let error as FilterError {
             throw ValidationError(error.message)
         }
@@ -81,22 +80,27 @@ struct FilterOptions: ParsableArguments {
         return ranges
     }
 
-    private func prefixes(_ lists: [String]) throws -> [AddressPrefix] {
+    private func prefixes(_ lists: [String], option: String, portOption: String) throws -> [AddressPrefix] {
         try lists.flatMap { list in
-            try list.split(separator: ",", omittingEmptySubsequences: false).map {
-                try AddressPrefix(parsing: String($0))
+            try list.split(separator: ",", omittingEmptySubsequences: false).map { item in
+                do {
+                    return try AddressPrefix(parsing: String(item))
+                } catch {
+                    guard let port = Self.port(in: item) else { throw error }
+                    throw FilterError("\(option) takes an address, not a port: for '\(ScreenText.printable(String(item)))' say \(option) \(ScreenText.printable(String(item.dropLast(port.count + 1)))) \(portOption) \(port)")
+                }
             }
         }
     }
-}
 
-/// Output options every mode shares. A group, because the root command parses
-/// its own options even after a subcommand's name: a subcommand sees them
-/// only through the same group type.
-struct OutputOptions: ParsableArguments {
-    @Flag(name: .long, help: "Write JSON: the listing as one document, trace as one change per line.")
-    var json = false
-
-    @Flag(name: .customLong("no-header"), help: "Leave out the header line.")
-    var noHeader = false
+    /// The port of `ADDR:PORT` or `[ADDR]:PORT`, as written.
+    private static func port(in item: Substring) -> Substring? {
+        guard let colon = item.lastIndex(of: ":") else { return nil }
+        let port = item[item.index(after: colon)...]
+        let address = item[..<colon]
+        guard !port.isEmpty, port.allSatisfy(\.isASCII), port.allSatisfy(\.isNumber) else { return nil }
+        // An IPv6 address has colons of its own: only the bracketed form carries a port.
+        if address.contains(":") { return address.hasPrefix("[") && address.hasSuffix("]") ? port : nil }
+        return address.contains(".") ? port : nil
+    }
 }
