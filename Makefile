@@ -63,7 +63,8 @@ python-deps:
 	@PYTHONPATH=$(PYTHON_DEPS) python3 -c 'import prometheus_client' 2>/dev/null || \
 		python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target $(PYTHON_DEPS) prometheus-client
 
-# The man page, the completions and README's --help block are generated from the command definition
+# The man page, the completions and README's --help block are generated from the command definition,
+# README's performance table from bench/RESULTS.md (bench/readme-table.sh)
 # (the man page's prose is in man/tcpstates.1.in and man/options.in); a test
 # fails when the committed files differ from what this writes.
 docs: deps
@@ -79,6 +80,9 @@ docs: deps
 	.build/debug/tcpstates --help > .build/help.txt
 	awk '/^\$$ tcpstates --help$$/ { print; while ((getline line < ".build/help.txt") > 0) print line; skip = 1; next } \
 		skip && /^```$$/ { skip = 0 } !skip { print }' README.md > README.md.new && mv README.md.new README.md
+	bench/readme-table.sh > .build/bench-table.md
+	awk '/^<!-- bench\/readme-table.sh: begin/ { print; while ((getline line < ".build/bench-table.md") > 0) print line; skip = 1; next } \
+		/^<!-- bench\/readme-table.sh: end/ { skip = 0 } !skip { print }' README.md > README.md.new && mv README.md.new README.md
 
 # Side by side with ss and netstat at 10, 10k and 100k sockets; writes
 # bench/RESULTS.md. Needs root (network namespaces). BENCH_SIZES, BENCH_RUNS tune it.
@@ -100,7 +104,7 @@ FUZZ_SWIFTC   = swiftc -sanitize=fuzzer,address -O -g -assert-config Debug -pars
 LIBRARY_SOURCES = $(shell find Sources/TCPStates -name '*.swift')
 FIXTURES = Tests/TCPStatesTests/Fixtures
 # Seeds: real captures where there are some.
-FUZZ_SEEDS_InetDiagReply     = $(wildcard $(FIXTURES)/sockdiag-*.bin)
+FUZZ_SEEDS_InetDiagReply     = $(wildcard $(FIXTURES)/sockdiag-*.bin $(FIXTURES)/ss-K-destroy-*.bin $(FIXTURES)/tcpstates-destroy-*.bin)
 FUZZ_SEEDS_ProcNetText       = $(wildcard $(FIXTURES)/proc-net-*.txt)
 FUZZ_SEEDS_RingBufferPage    = $(FIXTURES)/trace/trace_pipe_raw-cpu1.bin
 FUZZ_SEEDS_EventFormat       = $(FIXTURES)/trace/format

@@ -50,7 +50,7 @@ extension TCPStatesCommand {
         guard let name = names.first else { throw SubcommandHelp(command: TCPStatesCommand.self) }
         guard names.count == 1, let subcommand = subcommand(named: name) else {
             let known = configuration.subcommands.map { $0.configuration.commandName ?? "" }.joined(separator: ", ")
-            throw ValidationError("no subcommand '\(ScreenText.printable(names.joined(separator: " ")))' to help with; tcpstates has \(known)")
+            throw ValidationError("no subcommand '\(OutsideText.escaped(names.joined(separator: " ")))' to help with; tcpstates has \(known)")
         }
         throw SubcommandHelp(command: subcommand)
     }

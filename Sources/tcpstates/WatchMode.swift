@@ -15,7 +15,7 @@ struct WatchMode {
 
     func run() throws {
         if json || !TTY.isTerminal(1) {
-            let session = makeSession(notice: { Terminal.warning($0) })
+            let session = makeSession(notice: { Terminal.error($0) })
             session.tracker.order = nil  // events need no row order
             try EventStream(session: session, intervalMilliseconds: intervalMilliseconds).run()
             return
@@ -30,7 +30,7 @@ struct WatchMode {
             // Also when run() throws: the terminal comes back before the error is printed.
             defer {
                 screen.restore()
-                notices.forEach { Terminal.warning($0) }
+                notices.forEach { Terminal.error($0) }
             }
             ending = try screen.run()
         }

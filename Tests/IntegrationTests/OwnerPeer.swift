@@ -16,17 +16,15 @@ final class OwnerPeer: Sendable {
     let tcpstates: String
     /// Process ids by role: main, sharer, hostile, nobody.
     let pids: [String: Int]
-    let readyAt: ContinuousClock.Instant
     private let peer: ChildProcess
 
-    @TaskLocal static var current: OwnerPeer?
+    @TaskLocal static var current: RenewingFixture<OwnerPeer>?
 
     private init(name: String, tcpstates: String, pids: [String: Int], peer: ChildProcess) {
         self.name = name
         self.tcpstates = tcpstates
         self.pids = pids
         self.peer = peer
-        readyAt = .now
     }
 
     static func start() throws -> OwnerPeer {
@@ -72,13 +70,11 @@ final class OwnerPeer: Sendable {
         _ = try? Subprocess.run(["ip", "netns", "del", name])
     }
 
+    /// The fixture of the running suite, younger than `lifetime` (its
+    /// TIME_WAIT socket may be gone after that: a new one is started).
     static func shared() throws -> OwnerPeer {
         guard let current else { throw SubprocessError(description: "no OwnerPeer: the suite lacks .ownerPeer") }
-        let age = current.readyAt.duration(to: .now)
-        guard age < lifetime else {
-            throw SubprocessError(description: "the owners peer is \(age) old; its TIME_WAIT socket may be gone")
-        }
-        return current
+        return try current.fresh()
     }
 
     func run(_ argv: [String]) throws -> CommandResult {
@@ -103,7 +99,7 @@ struct OwnerPeerTrait: SuiteTrait, TestScoping {
 
     func provideScope(for test: Test, testCase: Test.Case?,
                       performing function: @Sendable () async throws -> Void) async throws {
-        let peer = try OwnerPeer.start()
+        let peer = try RenewingFixture(lifetime: OwnerPeer.lifetime, start: OwnerPeer.start, stop: { $0.tearDown() })
         defer { peer.tearDown() }
         try await OwnerPeer.$current.withValue(peer) { try await function() }
     }

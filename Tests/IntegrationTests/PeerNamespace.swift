@@ -14,17 +14,15 @@ final class PeerNamespace: Sendable {
     let name: String
     let tcpstates: String
     let truth: [SocketRecord]
-    let readyAt: ContinuousClock.Instant
     private let peer: ChildProcess
 
-    @TaskLocal static var current: PeerNamespace?
+    @TaskLocal static var current: RenewingFixture<PeerNamespace>?
 
     private init(name: String, tcpstates: String, truth: [SocketRecord], peer: ChildProcess) {
         self.name = name
         self.tcpstates = tcpstates
         self.truth = truth
         self.peer = peer
-        readyAt = .now
     }
 
     /// Creates namespace `tcpst-<pid>`, starts the peer in it and reads its
@@ -74,17 +72,13 @@ final class PeerNamespace: Sendable {
         _ = try? Subprocess.run(["ip", "netns", "del", name])
     }
 
-    /// The fixture of the running suite.
+    /// The fixture of the running suite, younger than `lifetime` (a new one
+    /// when the suite has run longer than that).
     static func shared() throws -> PeerNamespace {
         guard let current else {
             throw SubprocessError(description: "no PeerNamespace: the suite lacks the .peerNamespace trait")
         }
-        let age = current.readyAt.duration(to: .now)
-        guard age < lifetime else {
-            throw SubprocessError(description:
-                "the peer's sockets are \(age) old; TIME_WAIT expires at 60 s, so its ground truth is stale")
-        }
-        return current
+        return try current.fresh()
     }
 
     /// The ground truth without CLOSED sockets: what a default listing shows.
@@ -116,7 +110,8 @@ struct PeerNamespaceTrait: SuiteTrait, TestScoping {
 
     func provideScope(for test: Test, testCase: Test.Case?,
                       performing function: @Sendable () async throws -> Void) async throws {
-        let namespace = try PeerNamespace.start()
+        let namespace = try RenewingFixture(lifetime: PeerNamespace.lifetime, start: PeerNamespace.start,
+                                            stop: { $0.tearDown() })
         defer { namespace.tearDown() }
         try await PeerNamespace.$current.withValue(namespace) {
             try await function()

@@ -32,6 +32,8 @@ struct TextTraceLine {
     }
 }
 
+/// The captured ring-buffer page, decoded (RingBufferPage and
+/// SocketStateChangeDecoder together), against what the kernel printed.
 @Suite struct TraceDecodingTests {
     static let kernelNames: [String: UInt8] = [
         "TCP_ESTABLISHED": 1, "TCP_SYN_SENT": 2, "TCP_SYN_RECV": 3, "TCP_FIN_WAIT1": 4, "TCP_FIN_WAIT2": 5,
@@ -55,14 +57,6 @@ struct TextTraceLine {
 
     static func textLines(_ name: String) throws -> [TextTraceLine] {
         try Fixture.text(name).split(separator: "\n").compactMap(TextTraceLine.init)
-    }
-
-    @Test func formatFileGivesTheRecordLayout() throws {
-        let format = try TraceEventFormat(parsing: try Fixture.text("trace/format"))
-        #expect(format.id == 2287)
-        #expect(format.fields["skaddr"] == .init(offset: 8, size: 8))
-        #expect(format.fields["saddr_v6"] == .init(offset: 40, size: 16))
-        #expect(format.fields["common_pid"] == .init(offset: 4, size: 4))
     }
 
     @Test func aFormatWithoutAFieldIsRefused() throws {
@@ -115,27 +109,5 @@ struct TextTraceLine {
         let client = "CLOSED SYN_SENT ESTABLISHED FIN_WAIT_1 FIN_WAIT_2 CLOSED"
         let server = "LISTEN SYN_RCVD ESTABLISHED CLOSE_WAIT LAST_ACK CLOSED"
         #expect(seen == [listener, client, server, listener, client, server])
-    }
-
-    @Test func stateClockTimesEachObjectFromItsPreviousChange() throws {
-        var clock = SocketStateClock()
-        var last: [UInt64: UInt64] = [:]
-        var timed = 0
-        for change in try Self.decodedCapture() {
-            let elapsed = clock.record(change)
-            #expect(elapsed == last[change.socket].map { change.timestamp - $0 })
-            if elapsed != nil { timed += 1 }
-            last[change.socket] = change.newState == 7 ? nil : change.timestamp
-        }
-        #expect(timed == 24 - 6, "every change but each object's first is timed")
-        #expect(clock.count == 0, "every object closed and was forgotten")
-    }
-
-    @Test func aTruncatedPageIsAnErrorNotACrash() throws {
-        var page = try Fixture.bytes("trace/trace_pipe_raw-cpu1.bin")
-        page.withUnsafeMutableBytes { $0.storeBytes(of: UInt64(9000), toByteOffset: 8, as: UInt64.self) }
-        #expect(throws: TraceError.self) { try page.withUnsafeBytes { try RingBufferPage.decode($0) { _, _ in } } }
-        let short = Array(try Fixture.bytes("trace/trace_pipe_raw-cpu1.bin").prefix(200))
-        #expect(throws: TraceError.self) { try short.withUnsafeBytes { try RingBufferPage.decode($0) { _, _ in } } }
     }
 }

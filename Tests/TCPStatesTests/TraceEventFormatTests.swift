@@ -5,6 +5,14 @@ import Testing
 /// A format file with offsets no kernel writes is refused, and a decoder
 /// never reads a field past the end of a record, wherever the format puts it.
 @Suite struct TraceEventFormatTests {
+    @Test func formatFileGivesTheRecordLayout() throws {
+        let format = try TraceEventFormat(parsing: try Fixture.text("trace/format"))
+        #expect(format.id == 2287)
+        #expect(format.fields["skaddr"] == .init(offset: 8, size: 8))
+        #expect(format.fields["saddr_v6"] == .init(offset: 40, size: 16))
+        #expect(format.fields["common_pid"] == .init(offset: 4, size: 4))
+    }
+
     /// Found by `make fuzz` (Fuzz/EventFormat.swift): the load at offset -8 trapped.
     @Test func aNegativeOffsetIsRefused() throws {
         let text = try Fixture.text("fuzz/event-format-negative-offset")

@@ -97,6 +97,8 @@ public enum InetDiagDecoder {
             sendQueue: word(at: 60),
             uid: word(at: 64),
             inode: UInt64(word(at: 68)))
+        connection.boundInterface = word(at: 40)
+        connection.cookie = UInt64(word(at: 44)) | UInt64(word(at: 48)) << 32
         connection.timer = SocketTimer(kernelKind: message[2], expiresMs: word(at: 52), retransmits: message[3])
         connection.tcpInfo = tcpInfo(attributes: UnsafeRawBufferPointer(rebasing: message[messageSize...]))
         return connection

@@ -25,21 +25,13 @@ public struct Listing {
     @discardableResult
     public func run(to writer: ByteWriter) throws -> SourceKind {
         if let selection = plan.namespaces { return try run(across: selection, to: writer) }
-        // First: the netlink socket, /proc/net and the owner scan all follow it.
-        if let namespace = plan.namespace { try NetworkNamespace.enter(namespace) }
-        let owners = plan.looksUpOwners ? try scanOwners(inNamespace: ProcessScanner.currentNetworkNamespace()) : nil
-        var lister = lister(plan.filter, kind: source)
-        lister.extensions = plan.extensions
-        if let owners, !plan.ownerFilter.isEmpty {
-            let ownerFilter = plan.ownerFilter
-            lister.accepts = { ownerFilter.matches(owners.owners(of: $0.inode)) }
-        }
+        var (lister, owners) = try prepare()
         if case .summary(let format, let byPort) = plan.renderer {
             var labeling: PortLabeling?
             if byPort {
                 var collector = ConnectionCollector()
                 let settled = try self.lister(Self.listenerFilter(plan.filter), kind: source).list(into: &collector)
-                labeling = PortLabeling(listenerPorts: Self.ports(ofListeners: collector.connections), filter: plan.filter)
+                labeling = Self.labeling(listeners: collector.connections, filter: plan.filter)
                 // After a fallback, the counting reads /proc straight away, without a second notice.
                 lister.kind = settled
             }
@@ -79,8 +71,7 @@ public struct Listing {
             var summaries: [(namespace: NetnsIdentity, summary: StateSummary)] = []
             for namespace in results.namespaces {
                 // A listener names a port in its own namespace only.
-                let labeling = byPort
-                    ? PortLabeling(listenerPorts: Self.ports(ofListeners: namespace.listeners), filter: plan.filter) : nil
+                let labeling = byPort ? Self.labeling(listeners: namespace.listeners, filter: plan.filter) : nil
                 var summary = StateSummary(filter: plan.filter, ports: labeling)
                 try summary.begin(source: namespace.source)
                 for connection in namespace.connections { try summary.add(connection) }
@@ -114,6 +105,33 @@ public struct Listing {
         }
         try writer.flush()
         return used
+    }
+
+    /// The sockets the plan matches, in the kernel's order, and their owners
+    /// when the plan looks them up: for a command that acts on what a
+    /// listing would list (`kill`). It stays in the plan's namespace.
+    public func collect() throws -> (connections: [Connection], owners: OwnerTable?) {
+        let (lister, owners) = try prepare()
+        var collector = ConnectionCollector()
+        let used = try lister.list(into: &collector)
+        if let notice = plan.notice(readingFrom: used) { self.notice(notice) }
+        return (collector.connections, owners)
+    }
+
+    /// Enters the plan's namespace, scans the owners it wants and sets up the
+    /// lister with the plan's filters and extensions.
+    private func prepare() throws -> (lister: ConnectionLister, owners: OwnerTable?) {
+        // First: the netlink socket, /proc/net and the owner scan all follow it.
+        if let namespace = plan.namespace { try NetworkNamespace.enter(namespace) }
+        let owners = plan.looksUpOwners ? try scanOwners(inNamespace: ProcessScanner.currentNetworkNamespace()) : nil
+        var lister = lister(plan.filter, kind: source)
+        lister.netlinkCapture = netlinkCapture
+        lister.extensions = plan.extensions
+        if let owners, !plan.ownerFilter.isEmpty {
+            let ownerFilter = plan.ownerFilter
+            lister.accepts = { ownerFilter.matches(owners.owners(of: $0.inode)) }
+        }
+        return (lister, owners)
     }
 
     /// The single render path: the source streams into the renderer, through
@@ -161,15 +179,16 @@ public struct Listing {
         return listeners
     }
 
-    /// The local ports of what `listenerFilter` found.
-    static func ports(ofListeners listeners: [Connection]) -> Set<UInt16> {
-        Set(listeners.filter { $0.transport == .tcp || $0.remote.port == 0 }.map(\.local.port))
+    /// The port labels of what `listenerFilter` found, per protocol.
+    static func labeling(listeners: [Connection], filter: ConnectionFilter) -> PortLabeling {
+        var ports: [TransportProtocol: Set<UInt16>] = [:]
+        for listener in listeners { ports[listener.transport, default: []].insert(listener.local.port) }
+        return PortLabeling(listenerPorts: ports[.tcp] ?? [], udpListenerPorts: ports[.udp] ?? [], filter: filter)
     }
 
     private func lister(_ filter: ConnectionFilter, kind: SourceKind) -> ConnectionLister {
         var lister = ConnectionLister(filter: filter, kind: kind)
         lister.procNetDirectory = procNetDirectory
-        lister.netlinkCapture = netlinkCapture
         lister.openSocket = openSocket
         lister.notice = notice
         return lister

@@ -5,7 +5,8 @@ public enum NetnsColumns {
     /// NETNS: the name, else `net:[INODE]`, then the container where known
     /// (`net:[4026532412] docker:0123456789ab`); `-` for a namespace not in `namespaces`.
     public static func column(_ namespaces: [UInt64: NetnsIdentity]) -> TableColumn {
-        TableColumn("NETNS") { connection, writer in
+        // On a narrow watch screen it stays after LOCAL and REMOTE; a long label is cut before it goes.
+        TableColumn("NETNS", screenPriority: 70, cutPriority: 65) { connection, writer in
             guard let identity = namespaces[connection.netnsInode] else { return writer.append(UInt8(ascii: "-")) }
             appendText(identity, to: writer)
         }

@@ -1,5 +1,6 @@
 /// Writes a summary as a table: `STATE COUNT` rows in diagram order and a
 /// TOTAL row or, per port, `PORT STATE COUNT` rows of the non-zero counts.
+/// When TCP and UDP are both counted, a PROTO column leads.
 public struct SummaryTableRenderer {
     public var showsHeader = true
     public var byPort = false
@@ -11,7 +12,7 @@ public struct SummaryTableRenderer {
 
     public func render(_ summary: StateSummary, to writer: ByteWriter) throws {
         var rows: [[String]] = []
-        if showsHeader { rows.append(byPort ? ["PORT", "STATE", "COUNT"] : ["STATE", "COUNT"]) }
+        if showsHeader { rows.append(header(summary)) }
         rows += self.rows(summary, allStates: true)
         Self.write(rows, to: writer)
         try writer.flushIfFull()
@@ -22,7 +23,7 @@ public struct SummaryTableRenderer {
     /// and its TOTAL (per port: its non-zero counts per port).
     public func render(namespaces summaries: [(namespace: NetnsIdentity, summary: StateSummary)], to writer: ByteWriter) throws {
         var rows: [[String]] = []
-        if showsHeader { rows.append(byPort ? ["NETNS", "PORT", "STATE", "COUNT"] : ["NETNS", "STATE", "COUNT"]) }
+        if showsHeader, let first = summaries.first { rows.append(["NETNS"] + header(first.summary)) }
         for (namespace, summary) in summaries {
             let scratch = ByteWriter(threshold: .max) { _ in }
             NetnsColumns.appendText(namespace, to: scratch)
@@ -33,22 +34,33 @@ public struct SummaryTableRenderer {
         try writer.flushIfFull()
     }
 
-    /// `PORT STATE COUNT` rows of the non-zero counts, or `STATE COUNT` rows
-    /// (every state of the filter, or only the non-zero ones) and TOTAL.
+    private func header(_ summary: StateSummary) -> [String] {
+        (summary.transports.count > 1 ? ["PROTO"] : []) + (byPort ? ["PORT", "STATE", "COUNT"] : ["STATE", "COUNT"])
+    }
+
+    /// The rows under the header: per port the non-zero counts; else every
+    /// state's count (or only the non-zero ones) and TOTAL.
     private func rows(_ summary: StateSummary, allStates: Bool) -> [[String]] {
+        let showsProtocol = summary.transports.count > 1
         var rows: [[String]] = []
+        func add(_ transport: TransportProtocol, _ cells: [String]) {
+            rows.append(showsProtocol ? [transport.rawValue] + cells : cells)
+        }
         if byPort {
-            for (port, counts) in summary.byPort {
-                for row in counts.rows(states: summary.states) where row.count > 0 {
-                    rows.append([port.label, row.name, String(row.count)])
+            for transport in summary.transports {
+                for (port, counts) in summary.byPort(of: transport) {
+                    for row in summary.rows(counts, of: transport) where row.count > 0 {
+                        add(transport, [port.label, row.name, String(row.count)])
+                    }
                 }
             }
         } else {
-            let total = summary.total
-            for row in total.rows(states: summary.states) where allStates || row.count > 0 {
-                rows.append([row.name, String(row.count)])
+            for transport in summary.transports {
+                for row in summary.rows(summary.total(of: transport), of: transport) where allStates || row.count > 0 {
+                    add(transport, [row.name, String(row.count)])
+                }
             }
-            rows.append(["TOTAL", String(total.total)])
+            rows.append(["TOTAL"] + (showsProtocol ? [""] : []) + [String(summary.total.total)])
         }
         return rows
     }
@@ -56,21 +68,8 @@ public struct SummaryTableRenderer {
     /// Left-aligned text columns, the last column (the count) right-aligned.
     private static func write(_ rows: [[String]], to writer: ByteWriter) {
         guard let columns = rows.first?.count else { return }
-        var widths = [Int](repeating: 0, count: columns)
-        for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.utf8.count) }
-        }
-        for row in rows {
-            for (index, cell) in row.enumerated() {
-                if index == columns - 1 {
-                    writer.appendSpaces(widths[index] - cell.utf8.count)
-                    writer.append(cell)
-                } else {
-                    writer.append(cell)
-                    writer.appendSpaces(widths[index] - cell.utf8.count + 2)
-                }
-            }
-            writer.append(UInt8(ascii: "\n"))
-        }
+        var aligner = TableAligner((0..<columns).map { TableAligner.Column(header: "", alignsRight: $0 == columns - 1) })
+        for row in rows { aligner.fit(row) }
+        for row in rows { aligner.writeLine(row, to: writer) }
     }
 }

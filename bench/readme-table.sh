@@ -1,0 +1,50 @@
+#!/bin/sh
+# Writes README's performance table from bench/RESULTS.md (what `make bench`
+# measured), so that README shows one set of figures and they are the latest.
+# `make docs` puts its output between README's "bench/readme-table.sh" markers;
+# a test fails when README differs from what this writes.
+#
+# Usage: bench/readme-table.sh [RESULTS.md]    (markdown on stdout)
+set -eu
+results=${1:-"$(dirname "$0")/RESULTS.md"}
+[ -r "$results" ] || { echo "readme-table.sh: cannot read $results" >&2; exit 1; }
+
+awk '
+function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+# The cells of a markdown table row.
+function cells(line, out,    n, i, parts) {
+    n = split(line, parts, "|")
+    for (i = 2; i < n; i++) out[i - 1] = trim(parts[i])
+    return n - 2
+}
+/^- date: / { date = substr($0, 9) }
+/^- machine: / { machine = substr($0, 12); sub(/, load average.*/, "", machine) }
+# "## 100000 sockets": keep the rows of the largest size measured.
+/^## [0-9]+ sockets$/ { size = $2 + 0; section = "size"; if (size > largest) { largest = size; rows = 0 } ; next }
+/^## Peak RSS/ { section = "rss"; next }
+/^## / { section = ""; next }
+section == "size" && size == largest && /^\| / && !/^\| pair / && !/^\|---/ {
+    n = cells($0, c)
+    # pair | tcpstates | peer | tcpstates ms | peer ms | ratio | ...
+    if (n >= 6) { rows++; row[rows] = "| " c[2] " | " c[3] " | " c[4] " | " c[5] " | " c[6] " |" }
+}
+section == "rss" && /^\| `/ {
+    n = cells($0, c)
+    # command | 10 sockets | ... | largest | ratio to ss | growth | met
+    if (n >= 4) { rss[c[1]] = c[n - 3]; ratio[c[1]] = c[n - 2] }
+}
+END {
+    if (!largest || !rows) { print "readme-table.sh: no \"## N sockets\" table in the results" > "/dev/stderr"; exit 1 }
+    printf "%d sockets, medians of one hyperfine run per pair (%s; %s).\n", largest, date, machine
+    print "Ratio = tcpstates / peer: lower is faster."
+    print ""
+    print "| tcpstates | peer | tcpstates ms | peer ms | ratio |"
+    print "|---|---|---:|---:|---:|"
+    for (i = 1; i <= rows; i++) print row[i]
+    if ("`tcpstates`" in rss && "`ss -tan`" in rss) {
+        print ""
+        printf "Peak RSS at %d sockets: %s MiB for `tcpstates`, %s MiB for `ss -tan` (ratio %s).\n",
+            largest, rss["`tcpstates`"], rss["`ss -tan`"], ratio["`tcpstates`"]
+    }
+}
+' "$results"
