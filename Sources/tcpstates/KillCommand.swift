@@ -76,7 +76,7 @@ struct KillCommand: ParsableCommand {
         let plan = ListingPlan(try request())
         var listing = Listing(plan)
         listing.source = .netlink
-        listing.notice = { Terminal.warning($0) }
+        listing.notice = { Terminal.error($0) }
         // Enters --netns first: the destroyer's netlink socket, opened after, belongs to it too.
         let (matched, owners) = try listing.collect()
         let report = KillReport(plan: plan, owners: owners)
@@ -84,12 +84,12 @@ struct KillCommand: ParsableCommand {
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
         if matched.isEmpty {
             try report.write([], to: writer)
-            Terminal.warning("no socket matched; nothing to kill")
+            Terminal.error("no socket matched; nothing to kill")
             return
         }
         if dryRun {
             try report.write(matched.map { KillOutcome($0, nil) }, to: writer)
-            Terminal.warning("dry run: \(matched.count) socket\(matched.count == 1 ? "" : "s") would be killed")
+            Terminal.error("dry run: \(matched.count) socket\(matched.count == 1 ? "" : "s") would be killed")
             return
         }
         if !yes {
@@ -104,6 +104,6 @@ struct KillCommand: ParsableCommand {
         try report.write(outcomes, to: writer)
         let summary = KillReportRenderer.summary(outcomes)
         if outcomes.contains(where: { $0.result?.isGone == false }) { throw RuntimeError(message: summary) }
-        Terminal.warning(summary)
+        Terminal.error(summary)
     }
 }
