@@ -295,7 +295,7 @@ _tcpstates_trace() {
 
 _tcpstates_kill() {
     repeating_flags=()
-    non_repeating_flags=(-l --listening -a --all -4 -6 --json --no-header -y --yes --dry-run --version -h --help)
+    non_repeating_flags=(-l --listening -a --all -4 -6 --all-netns --json --no-header -y --yes --dry-run --version -h --help)
     repeating_options=(-p --port --local-port --sport --remote-port --dport -s --state --local --remote --addr --pid --command)
     non_repeating_options=(--netns)
     __tcpstates_offer_flags_options 0

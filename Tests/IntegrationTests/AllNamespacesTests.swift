@@ -176,7 +176,7 @@ struct AllNamespacesTests {
         try #require(result.termination == .exited(0), "\(result)")
         let samples = try PrometheusParser.parse(result.stdout)
         for sample in samples {
-            #expect(Set(sample.labels.keys) == ["netns", "state", "port", "family"], "\(sample)")
+            #expect(Set(sample.labels.keys) == ["netns", "protocol", "state", "port", "family"], "\(sample)")
         }
         for member in fleet.members {
             let label = member.name ?? String(member.inode)

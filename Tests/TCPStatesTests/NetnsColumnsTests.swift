@@ -13,7 +13,7 @@ import Testing
         let hostile = NetnsIdentity(inode: 4026532412, name: "a\u{1B}[2J\"b\\\n", holderPID: 7)
         #expect(Self.written { NetnsColumns.appendText(hostile, to: $0) } == "a\\x1b[2J\"b\\\\\\n")
         #expect(Self.written { NetnsColumns.appendJSON(hostile, to: $0) }
-                == #", "netns": {"inode": 4026532412, "name": "a\u001b[2J\"b\\\u000a", "pid": 7, "container": null}"#)
+                == #", "netns": {"inode": 4026532412, "name": "a\u001b[2J\"b\\\n", "pid": 7, "container": null}"#)
         #expect(NetnsColumns.prometheusLabel(hostile) == #"a\#u{1B}[2J\"b\\\n"#)
     }
 

@@ -111,6 +111,9 @@ public struct Listing {
     /// when the plan looks them up: for a command that acts on what a
     /// listing would list (`kill`). It stays in the plan's namespace.
     public func collect() throws -> (connections: [Connection], owners: OwnerTable?) {
+        guard plan.namespaces == nil else {
+            throw SourceError("acting on sockets works in one network namespace at a time, not across several")
+        }
         let (lister, owners) = try prepare()
         var collector = ConnectionCollector()
         let used = try lister.list(into: &collector)
