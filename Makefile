@@ -17,8 +17,8 @@ PYTHON_DEPS = .build/python
 # What make install copies; the install test points it at a debug build.
 BINARY ?= .build/release/tcpstates
 
-# Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON.
-BENCH_APT_PACKAGES = hyperfine time net-tools jq
+# Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON, valgrind for the start-up profile.
+BENCH_APT_PACKAGES = hyperfine time net-tools jq valgrind
 
 .PHONY: deps bench-deps python-deps build debug run test docs bench install uninstall clean fuzz fuzz-build sanitize
 
@@ -88,6 +88,18 @@ docs: deps
 # bench/RESULTS.md. Needs root (network namespaces). BENCH_SIZES, BENCH_RUNS tune it.
 bench: bench-deps
 	RELEASE_LINK="$(RELEASE_LINK)" bench/run.sh
+
+# The unit and integration tests under AddressSanitizer, then the threaded
+# parts under ThreadSanitizer (the /proc read-ahead, the per-namespace
+# workers, the listers and watches that use them, the tests under pressure).
+# The integration tests run the sanitized binaries, so a report there fails
+# the test that ran them. Each sanitizer builds into its own scratch path.
+TSAN_TESTS ?= ReadAheadFile|ProcNetFile|ConnectionLister|Namespace|RealSockets|WatchEvent|Pressure
+sanitize: deps python-deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_TESTS)'
 
 # libFuzzer targets (Fuzz/*.swift), one per decoder of outside input. The
 # library is compiled once with coverage and AddressSanitizer into
@@ -164,4 +176,4 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tcpstates.fish
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan .build-fuzz

@@ -81,4 +81,21 @@ import Testing
             }
         }
     }
+
+    @Test func aLostEventSaysWhatAndHowManyOrNull() throws {
+        let text = try ByteWriterTests.output { writer in
+            let renderer = EventRenderer(writer: writer)
+            try renderer.write(WatchLoss(time: T.at(0), what: .destroyEvents, count: nil))
+            try renderer.write(WatchLoss(time: T.at(5), what: .destroyBacklog, count: 42))
+        }
+        let objects = try text.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects.map { Set($0.keys) } == Array(repeating: ["event", "time", "what", "count"], count: 2))
+        #expect(objects.map { $0["event"] as? String } == ["lost", "lost"])
+        #expect(objects[0]["what"] as? String == "destroy-events" && objects[0]["count"] is NSNull)
+        #expect(objects[1]["what"] as? String == "destroy-backlog" && objects[1]["count"] as? Int == 42)
+        #expect(objects[1]["time"] as? String == "2025-11-24T16:00:00.005Z")
+    }
+
 }

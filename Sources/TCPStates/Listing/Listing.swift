@@ -93,9 +93,11 @@ public struct Listing {
             used = try list(from: source, into: TableRenderer(writer: writer, showsHeader: plan.showsHeader,
                                                               families: plan.filter.families))
         case .columnTable(let columns):
+            // Its columns are as wide as their widest value: the table is measured whole.
             let table = ColumnTable(columns: columns.map { $0.tableColumn(owners: owners, namespaces: namespaces) },
                                     showsHeader: plan.showsHeader)
-            used = try list(from: source, into: ColumnTableRenderer(table, writer: writer))
+            var held = HeldListing(order: plan.order) { _, connections in try table.render(connections, to: writer) }
+            used = try list(from: source, into: &held)
         case .json(let members):
             var renderer = JSONRenderer(writer: writer)
             renderer.extraMembers = members.writer(owners: owners, namespaces: namespaces)
@@ -141,11 +143,11 @@ public struct Listing {
     /// a sort when the plan orders the rows. The sort is stable: rows of
     /// several namespaces that tie keep the namespaces' order.
     private func list(from source: some ConnectionSource, into renderer: some ListingRenderer) throws -> SourceKind {
-        var renderer = renderer
         if let order = plan.order {
-            var sorted = SortedListing(renderer, order: order)
-            return try list(from: source, into: &sorted)
+            var held = HeldListing(order: order, into: renderer)
+            return try list(from: source, into: &held)
         }
+        var renderer = renderer
         return try list(from: source, into: &renderer)
     }
 

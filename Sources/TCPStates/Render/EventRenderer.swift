@@ -5,7 +5,11 @@
 ///      "local": {...}, "remote": {...}}
 ///
 /// `previous_state` and `state_ms` appear on `change` and `close` only, null
-/// where unknown. The caller flushes the writer when a batch is complete.
+/// where unknown. Lost destroy events are one line of their own:
+///
+///     {"event": "lost", "time": "...", "what": "destroy-events", "count": null}
+///
+/// The caller flushes the writer when a batch is complete.
 public struct EventRenderer {
     private let writer: ByteWriter
 
@@ -37,6 +41,17 @@ public struct EventRenderer {
             writer.append(", ")
         }
         writer.appendJSONIdentity(event.connection)
+        writer.append("}\n")
+        try writer.flushIfFull()
+    }
+
+    public func write(_ loss: WatchLoss) throws {
+        writer.append("{\"event\": \"lost\", \"time\": \"")
+        writer.append(rfc3339Milliseconds: loss.time.wallMilliseconds)
+        writer.append("\", \"what\": \"")
+        writer.append(loss.what.rawValue)
+        writer.append("\", \"count\": ")
+        if let count = loss.count { writer.append(decimal: UInt64(max(0, count))) } else { writer.append("null") }
         writer.append("}\n")
         try writer.flushIfFull()
     }

@@ -35,25 +35,30 @@ extension ByteWriter {
     /// controls, zero-width and line separators).
     public func append(escaping bytes: [UInt8]) {
         // Each input byte gives at most 4 output bytes (`\xNN`; `\u{XXXX}` is 8 for 3).
-        write(atMost: 4 * bytes.count) { cursor in
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                for byte in bytes { byte < 0x80 ? cursor.appendEscaped(ascii: byte) : cursor.appendHex(byte) }
-                return
-            }
-            for scalar in text.unicodeScalars {
-                let value = scalar.value
-                if value < 0x80 {
-                    cursor.appendEscaped(ascii: UInt8(value))
-                } else if value <= 0x9F {
-                    for byte in scalar.utf8 { cursor.appendHex(byte) }
-                } else if OutsideText.hidesText(value) {
-                    cursor.append("\\u{")
-                    cursor.append(hexDigitsOf: UInt8(value >> 8))
-                    cursor.append(hexDigitsOf: UInt8(truncatingIfNeeded: value))
-                    cursor.append(UInt8(ascii: "}"))
-                } else {
-                    for byte in scalar.utf8 { cursor.append(byte) }
-                }
+        write(atMost: 4 * bytes.count) { $0.append(escaping: bytes) }
+    }
+}
+
+extension ByteCursor {
+    /// `ByteWriter.append(escaping:)` through a cursor, for a table's cell.
+    public mutating func append(escaping bytes: [UInt8]) {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            for byte in bytes { byte < 0x80 ? appendEscaped(ascii: byte) : appendHex(byte) }
+            return
+        }
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                appendEscaped(ascii: UInt8(value))
+            } else if value <= 0x9F {
+                for byte in scalar.utf8 { appendHex(byte) }
+            } else if OutsideText.hidesText(value) {
+                append("\\u{")
+                append(hexDigitsOf: UInt8(value >> 8))
+                append(hexDigitsOf: UInt8(truncatingIfNeeded: value))
+                append(UInt8(ascii: "}"))
+            } else {
+                for byte in scalar.utf8 { append(byte) }
             }
         }
     }

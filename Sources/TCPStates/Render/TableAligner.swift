@@ -51,13 +51,16 @@ public struct TableAligner: Sendable {
 
     /// Writes one cell through `cursor`: `body` writes the text, the aligner
     /// pads it and adds the gap. `displayWidth` is the text's width in terminal
-    /// columns when it is not one column a byte (UTF-8 from outside).
+    /// columns when it is not one column a byte (UTF-8 from outside), or
+    /// `countsCharacters` has the aligner count them.
     @inline(__always)
-    public func cell(_ column: Int, _ cursor: inout ByteCursor, displayWidth: Int? = nil,
+    public func cell(_ column: Int, _ cursor: inout ByteCursor, displayWidth: Int? = nil, countsCharacters: Bool = false,
                      _ body: (inout ByteCursor) -> Void) {
         let start = cursor.written
         body(&cursor)
-        let padding = columns[column].width - (displayWidth ?? (cursor.written - start))
+        let width = displayWidth
+            ?? (countsCharacters ? TCPStates.displayWidth(cursor.bytes(from: start)) : cursor.written - start)
+        let padding = columns[column].width - width
         let isLast = column == columns.count - 1
         if columns[column].alignsRight {
             cursor.insertSpaces(padding, at: start)

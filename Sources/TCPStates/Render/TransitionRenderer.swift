@@ -9,10 +9,21 @@ public struct TransitionRenderer {
     private let writer: ByteWriter
     private let format: Format
 
-    static let endpointWidth = 22
-    static let stateWidth = 11
-    /// `net:[4026531840]`; longer names push the task along.
-    static let netnsWidth = 16
+    /// TIME, LOCAL, REMOTE, OLD, `->`, NEW, MS, NETNS, TASK: fixed widths (an
+    /// endpoint, state or namespace wider than its column pushes its line
+    /// right), so that each line is written as it happens. NETNS fits
+    /// `net:[4026531840]`.
+    static let columns = TableAligner([
+        .init(header: "TIME", width: 12),
+        .init(header: "LOCAL", width: 22),
+        .init(header: "REMOTE", width: 22),
+        .init(header: "OLD", width: 11, gapAfter: 1),
+        .init(header: "", width: 2, gapAfter: 1),
+        .init(header: "NEW", width: 11, gapAfter: 1),
+        .init(header: "MS", alignsRight: true, width: 9),
+        .init(header: "NETNS", width: 16),
+        .init(header: "TASK"),
+    ])
 
     /// The zone of the text format's times, seconds east of UTC.
     public var utcOffsetSeconds: Int
@@ -26,14 +37,7 @@ public struct TransitionRenderer {
     /// The column header of the text format (JSON has none).
     public func writeHeader() {
         guard format == .text else { return }
-        writer.append("TIME          ")
-        pad("LOCAL", Self.endpointWidth + 2)
-        pad("REMOTE", Self.endpointWidth + 2)
-        pad("OLD", Self.stateWidth + 4)
-        pad("NEW", Self.stateWidth + 1)
-        writer.append("       MS  ")
-        pad("NETNS", Self.netnsWidth + 2)
-        writer.append("TASK\n")
+        Self.columns.writeHeader(to: writer)
     }
 
     public func write(_ transition: StateTransition) throws {
@@ -45,26 +49,28 @@ public struct TransitionRenderer {
     }
 
     private func text(_ t: StateTransition) {
-        writer.append(timeOfDayMilliseconds: Int64(t.time / 1_000_000), utcOffsetSeconds: utcOffsetSeconds)
-        writer.appendSpaces(2)
-        column { writer.append(endpoint: t.local) }
-        column { writer.append(endpoint: t.remote) }
-        pad(stateName(kernel: t.previousState), Self.stateWidth + 1)
-        writer.append("-> ")
-        pad(stateName(kernel: t.state), Self.stateWidth + 1)
-        if let elapsed = t.stateNanoseconds {
-            writer.write(atMost: 24) { cursor in
-                cursor.append(nanosecondsAsMilliseconds: elapsed)
-                cursor.insertSpaces(9 - cursor.written, at: 0)
+        let columns = Self.columns
+        let time = CalendarTime(milliseconds: Int64(t.time / 1_000_000), utcOffsetSeconds: utcOffsetSeconds)
+        writer.write(atMost: columns.lineWidth + 64) { cursor in
+            columns.cell(0, &cursor) { $0.append(clock: time, milliseconds: true) }
+            columns.cell(1, &cursor) { $0.append(endpoint: t.local) }
+            columns.cell(2, &cursor) { $0.append(endpoint: t.remote) }
+            columns.cell(3, &cursor) { $0.append(stateName: t.previousState) }
+            columns.cell(4, &cursor) { $0.append("->") }
+            columns.cell(5, &cursor) { $0.append(stateName: t.state) }
+            columns.cell(6, &cursor) { cursor in
+                if let elapsed = t.stateNanoseconds {
+                    cursor.append(nanosecondsAsMilliseconds: elapsed)
+                } else {
+                    cursor.append(UInt8(ascii: "-"))
+                }
             }
-        } else {
-            writer.append("        -")
-        }
-        writer.appendSpaces(2)
-        column(Self.netnsWidth) {
             // A namespace name comes from /run/netns: outside text.
-            if let netns = t.netns { writer.append(escaping: Array(netns.label.utf8)) } else { writer.append("unknown") }
+            columns.cell(7, &cursor, countsCharacters: true) { cursor in
+                if let netns = t.netns { cursor.append(escaping: Array(netns.label.utf8)) } else { cursor.append("unknown") }
+            }
         }
+        // TASK, the last column, is not padded: written as it comes.
         if let task = t.task {
             if let command = task.command { writer.append(escaping: command) } else { writer.append("?") }
             writer.append(UInt8(ascii: "["))
@@ -113,17 +119,12 @@ public struct TransitionRenderer {
         if t.stateSeenThroughSockDiag { writer.append(", \"state_seen_through\": \"sock_diag\"") }
         writer.append("}\n")
     }
+}
 
-    /// Writes what `body` appends, then pads it to `width` (the endpoint column's by default) plus a gap.
-    private func column(_ width: Int = endpointWidth, _ body: () -> Void) {
-        let start = writer.count
-        body()
-        writer.appendSpaces(width - (writer.count - start))
-        writer.appendSpaces(2)
-    }
-
-    private func pad(_ text: String, _ width: Int) {
-        writer.append(text)
-        writer.appendSpaces(width - text.utf8.count)
+extension ByteCursor {
+    /// A kernel state number's name: `ESTABLISHED`, `UNKNOWN(42)`.
+    mutating func append(stateName kernelState: UInt8) {
+        var name = TCPStates.stateName(kernel: kernelState)
+        name.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 }

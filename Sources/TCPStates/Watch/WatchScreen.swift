@@ -78,17 +78,21 @@ public struct WatchScreen {
     }
 
     /// `12:00:01  LOST 3 closes  tcpstates --watch  netlink  every 1s  hidden: SEND-Q RECV-Q  (space pauses, ...)`:
-    /// the clock and the loss marker always; then the columns hidden; the
-    /// title by whole words; the keys when there is room.
+    /// the clock and the loss marker always; then the columns hidden (by
+    /// name, else by number); the title by whole words; the keys when there is room.
     private func titleLine(at now: WatchInstant, hidden: [String]) -> String {
         let clock = CalendarTime(milliseconds: now.wallMilliseconds, utcOffsetSeconds: utcOffsetSeconds).clockText
         let keys = paused ? "[paused: space resumes, q quits]" : "(space pauses, arrows scroll, q quits)"
         let hiddenText = hidden.isEmpty ? "" : "hidden: " + hidden.joined(separator: " ")
         let full = [clock, lossMarker ?? "", title, hiddenText, keys].filter { !$0.isEmpty }.joined(separator: "  ")
         if textWidth(full) <= width { return full }
+        // Without the keys: what is hidden (by name, else how many) before
+        // the title, the title by whole words.
         let required = [clock, lossMarker ?? "", paused ? "[paused]" : ""].filter { !$0.isEmpty }
-        // Without the keys: the hidden columns before the title, the title cut by whole words.
-        let withoutTitle = fitParts(required + [hiddenText], width: width, required: required.count)
+        let head = required.joined(separator: "  ")
+        let notes = hidden.isEmpty ? [""] : [hiddenText, "\(hidden.count) columns hidden", "\(hidden.count) hidden"]
+        let note = notes.first { textWidth(head) + 2 + textWidth($0) <= width } ?? ""
+        let withoutTitle = fitParts(required + [note], width: width, required: required.count)
         let room = width - textWidth(withoutTitle) - 2
         guard !title.isEmpty, room >= 6, !withoutTitle.hasSuffix("…") else { return withoutTitle }
         return withoutTitle + "  " + fitWords(title, width: room)
@@ -107,7 +111,7 @@ public struct WatchScreen {
         case .pageDown: firstRow += page
         case .top: firstRow = 0
         case .bottom: firstRow = last
-        case .quit, .togglePause: break
+        case .quit, .togglePause, .suspend: break
         }
         firstRow = min(max(0, firstRow), max(0, last))
     }
