@@ -101,6 +101,9 @@ struct TCPStatesCommand: ParsableCommand {
             if report.summarizes {
                 throw ValidationError("--watch does not combine with --summary, --by-port or --format prometheus")
             }
+            if listingFilters.allNetns || listingFilters.netns?.contains(",") == true {
+                throw ValidationError("--watch follows one namespace: --netns NAME, not --all-netns or a list")
+            }
         }
     }
 
