@@ -242,6 +242,21 @@ if [ "${BENCH_STARTUP:-1}" = 1 ] && command -v valgrind >/dev/null; then
     { echo; bench/startup.sh "$TCPSTATES"; } >>"$WORK/results.md"
 fi
 
+# The watch under churn (issue 11): closes printed against the kernel's destroy
+# messages (target 1.000), CPU per second of churn, RSS over a soak of
+# WATCH_SOAK_SECONDS (600 by default; BENCH_WATCH_CHURN=0 leaves it out).
+if [ "${BENCH_WATCH_CHURN:-1}" = 1 ]; then
+    say "watch under churn (soak ${WATCH_SOAK_SECONDS:-600} s)"
+    {
+        echo
+        echo "## Watch under churn"
+        echo
+        echo "Socket ends printed by \`--watch --json\` against the kernel's destroy messages, counted by an independent listener; target 1.000 (bench/watch-churn.sh)."
+        echo
+        bench/watch-churn.sh
+    } >>"$WORK/results.md"
+fi
+
 cp "$WORK/results.md" "$RESULTS"
 say "wrote $RESULTS"
 cat "$RESULTS"
