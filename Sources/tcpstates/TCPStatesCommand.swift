@@ -102,7 +102,7 @@ struct TCPStatesCommand: ParsableCommand {
                 throw ValidationError("--watch does not combine with --summary, --by-port or --format prometheus")
             }
             if listingFilters.allNetns || listingFilters.netns?.contains(",") == true {
-                throw ValidationError("--watch follows one namespace: --netns NAME, not --all-netns or a list")
+                throw ValidationError("--watch follows one network namespace for now: give --netns NAME, not --all-netns or a list")
             }
         }
     }
