@@ -17,8 +17,8 @@ PYTHON_DEPS = .build/python
 # What make install copies; the install test points it at a debug build.
 BINARY ?= .build/release/tcpstates
 
-# Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON.
-BENCH_APT_PACKAGES = hyperfine time net-tools jq
+# Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON, valgrind for the start-up profile.
+BENCH_APT_PACKAGES = hyperfine time net-tools jq valgrind
 
 .PHONY: deps bench-deps python-deps build debug run test docs bench install uninstall clean fuzz fuzz-build sanitize
 
@@ -89,6 +89,18 @@ docs: deps
 bench: bench-deps
 	RELEASE_LINK="$(RELEASE_LINK)" bench/run.sh
 
+# The unit and integration tests under AddressSanitizer, then the threaded
+# parts under ThreadSanitizer (the /proc read-ahead, the per-namespace
+# workers, the listers and watches that use them, the tests under pressure).
+# The integration tests run the sanitized binaries, so a report there fails
+# the test that ran them. Each sanitizer builds into its own scratch path.
+TSAN_TESTS ?= ReadAheadFile|ProcNetFile|ConnectionLister|Namespace|RealSockets|WatchEvent|Pressure
+sanitize: deps python-deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_TESTS)'
+
 # libFuzzer targets (Fuzz/*.swift), one per decoder of outside input. The
 # library is compiled once with coverage and AddressSanitizer into
 # .build-fuzz, each target links it; `make fuzz` runs each for FUZZ_SECONDS
@@ -104,7 +116,7 @@ FUZZ_SWIFTC   = swiftc -sanitize=fuzzer,address -O -g -assert-config Debug -pars
 LIBRARY_SOURCES = $(shell find Sources/TCPStates -name '*.swift')
 FIXTURES = Tests/TCPStatesTests/Fixtures
 # Seeds: real captures where there are some.
-FUZZ_SEEDS_InetDiagReply     = $(wildcard $(FIXTURES)/sockdiag-*.bin)
+FUZZ_SEEDS_InetDiagReply     = $(wildcard $(FIXTURES)/sockdiag-*.bin $(FIXTURES)/ss-K-destroy-*.bin $(FIXTURES)/tcpstates-destroy-*.bin)
 FUZZ_SEEDS_ProcNetText       = $(wildcard $(FIXTURES)/proc-net-*.txt)
 FUZZ_SEEDS_RingBufferPage    = $(FIXTURES)/trace/trace_pipe_raw-cpu1.bin
 FUZZ_SEEDS_EventFormat       = $(FIXTURES)/trace/format
@@ -164,4 +176,4 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tcpstates.fish
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan .build-fuzz

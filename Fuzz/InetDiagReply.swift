@@ -1,6 +1,7 @@
 // sock_diag replies as the kernel sends them to a dump or to the destroy
-// groups: nlmsghdr, inet_diag_msg, attributes, tcp_info of any length.
-// Seeds: Tests/TCPStatesTests/Fixtures/sockdiag-*.bin.
+// groups: nlmsghdr, inet_diag_msg, attributes, tcp_info of any length; and
+// its answers to SOCK_DESTROY (acknowledgements).
+// Seeds: Tests/TCPStatesTests/Fixtures/sockdiag-*.bin and the destroy answers.
 import TCPStates
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -16,5 +17,6 @@ public func fuzzInetDiagReply(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int
         // A message is at least nlmsghdr + inet_diag_msg: no more sockets than that allows.
         precondition(sockets <= size / (16 + 72), "\(sockets) sockets from \(size) bytes")
     }
+    _ = try? DestroyResult(acknowledgement: bytes)
     return 0
 }

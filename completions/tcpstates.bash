@@ -223,13 +223,13 @@ _tcpstates() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    explain|trace|help)
+    explain|trace|kill|help)
         # Offer subcommand argument completions
         "_tcpstates_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'explain trace help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'explain trace kill help' -- "${cur}"))
         ;;
     esac
 }
@@ -288,6 +288,49 @@ _tcpstates_trace() {
         return
         ;;
     '--buffer-kb')
+        return
+        ;;
+    esac
+}
+
+_tcpstates_kill() {
+    repeating_flags=()
+    non_repeating_flags=(-l --listening -a --all -4 -6 --json --no-header -y --yes --dry-run --version -h --help)
+    repeating_options=(-p --port --local-port --sport --remote-port --dport -s --state --local --remote --addr --pid --command)
+    non_repeating_options=(--netns)
+    __tcpstates_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-p'|'--port')
+        return
+        ;;
+    '--local-port'|'--sport')
+        return
+        ;;
+    '--remote-port'|'--dport')
+        return
+        ;;
+    '-s'|'--state')
+        __tcpstates_add_completions -W 'LISTEN'$'\n''SYN_SENT'$'\n''SYN_RCVD'$'\n''ESTABLISHED'$'\n''FIN_WAIT_1'$'\n''FIN_WAIT_2'$'\n''CLOSE_WAIT'$'\n''CLOSING'$'\n''LAST_ACK'$'\n''TIME_WAIT'$'\n''CLOSED'$'\n''all'$'\n''connected'$'\n''synchronized'$'\n''bucket'$'\n''big'
+        return
+        ;;
+    '--local')
+        return
+        ;;
+    '--remote')
+        return
+        ;;
+    '--addr')
+        return
+        ;;
+    '--pid')
+        return
+        ;;
+    '--command')
+        return
+        ;;
+    '--netns')
         return
         ;;
     esac

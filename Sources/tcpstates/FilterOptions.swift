@@ -87,7 +87,7 @@ struct FilterOptions: ParsableArguments {
                     return try AddressPrefix(parsing: String(item))
                 } catch {
                     guard let port = Self.port(in: item) else { throw error }
-                    throw FilterError("\(option) takes an address, not a port: for '\(ScreenText.printable(String(item)))' say \(option) \(ScreenText.printable(String(item.dropLast(port.count + 1)))) \(portOption) \(port)")
+                    throw FilterError("\(option) takes an address, not a port: for '\(OutsideText.escaped(String(item)))' say \(option) \(OutsideText.escaped(String(item.dropLast(port.count + 1)))) \(portOption) \(port)")
                 }
             }
         }

@@ -34,6 +34,8 @@ extension TCPStatesCommand {
             // The parser's own help command, for `--help`: written here, where a failed write is seen.
             throw SubcommandHelp(command: TCPStatesCommand.self)
         }
+        // The version is the tool's: `tcpstates trace --version` as before.
+        if arguments.dropFirst().elementsEqual(["--version"]) { return try parseAsRoot(["--version"]) }
         let command: ParsableCommand
         do {
             command = try subcommand.parseAsRoot(Array(arguments.dropFirst()))
@@ -50,7 +52,7 @@ extension TCPStatesCommand {
         guard let name = names.first else { throw SubcommandHelp(command: TCPStatesCommand.self) }
         guard names.count == 1, let subcommand = subcommand(named: name) else {
             let known = configuration.subcommands.map { $0.configuration.commandName ?? "" }.joined(separator: ", ")
-            throw ValidationError("no subcommand '\(ScreenText.printable(names.joined(separator: " ")))' to help with; tcpstates has \(known)")
+            throw ValidationError("no subcommand '\(OutsideText.escaped(names.joined(separator: " ")))' to help with; tcpstates has \(known)")
         }
         throw SubcommandHelp(command: subcommand)
     }

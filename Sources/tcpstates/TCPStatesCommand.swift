@@ -18,7 +18,7 @@ struct TCPStatesCommand: ParsableCommand {
             AND between options, OR within a list. Listing needs no privileges.
             """,
         version: "0.1.0",
-        subcommands: [ExplainCommand.self, TraceCommand.self]
+        subcommands: [ExplainCommand.self, TraceCommand.self, KillCommand.self]
     )
 
     @OptionGroup(title: "Filters") var listingFilters: ListingFilterOptions
@@ -106,7 +106,7 @@ struct TCPStatesCommand: ParsableCommand {
 
     /// What a word on its own probably meant: a port, a state or a subcommand.
     static func hint(forStray word: String) -> String {
-        let shown = ScreenText.printable(word)
+        let shown = OutsideText.escaped(word)
         if (try? PortRanges(parsing: word)) != nil { return "unexpected argument '\(shown)': for port \(shown), say -p \(shown)" }
         if (try? StateSet(parsing: word)) != nil { return "unexpected argument '\(shown)': for state \(shown), say -s \(shown)" }
         if configuration.subcommands.contains(where: { $0.configuration.commandName == word }) {
@@ -130,7 +130,7 @@ struct TCPStatesCommand: ParsableCommand {
         var listing = Listing(ListingPlan(try listingRequest()))
         listing.source = source
         listing.procNetDirectory = procNetDirectory
-        listing.notice = { Terminal.warning($0) }
+        listing.notice = { Terminal.error($0) }
         var capture: CaptureFile?
         if let captureNetlinkPath {
             capture = try CaptureFile(path: captureNetlinkPath)

@@ -62,9 +62,3 @@ final class TTY {
         return (Int(window.ws_col), Int(window.ws_row))
     }
 }
-
-extension Terminal {
-    static func writeStandardOutput(_ text: String) throws {
-        try Array(text.utf8).withUnsafeBytes { try writeStandardOutput($0) }
-    }
-}

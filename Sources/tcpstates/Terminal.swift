@@ -3,15 +3,14 @@ import TCPStates
 import Glibc
 #endif
 
-/// A failure while running, reported as one line and exit status 1.
-struct RuntimeError: Error {
-    let message: String
-}
-
 /// The process's standard streams.
 enum Terminal {
     static func writeStandardOutput(_ bytes: UnsafeRawBufferPointer) throws {
         try write(fd: 1, bytes)
+    }
+
+    static func writeStandardOutput(_ text: String) throws {
+        try Array(text.utf8).withUnsafeBytes { try writeStandardOutput($0) }
     }
 
     /// Whether stdout is a pipe (whose reader may go away).
@@ -28,13 +27,17 @@ enum Terminal {
         try write(fd: 1, bytes, exitsOnClosedPipe: false)
     }
 
-    /// `tcpstates: MESSAGE` on stderr.
-    static func error(_ message: String) {
-        try? write(fd: 2, Array("tcpstates: \(message)\n".utf8).withUnsafeBytes { Array($0) })
+    /// Bytes on stderr as they are: what `kill` asks about, and its question.
+    static func writeStandardError(_ bytes: UnsafeRawBufferPointer) throws {
+        try write(fd: 2, bytes)
     }
 
-    static func warning(_ message: String) {
-        error(message)
+    /// `tcpstates: MESSAGE` on stderr, one line: an error before its exit
+    /// status, or a notice that leaves the status as it is (a fallback,
+    /// what a source cannot fill, trace's count at exit). There is no
+    /// separate warning: both read the same to the user.
+    static func error(_ message: String) {
+        try? write(fd: 2, Array("tcpstates: \(message)\n".utf8))
     }
 
     private static func write(fd: Int32, _ bytes: UnsafeRawBufferPointer, exitsOnClosedPipe: Bool = true) throws {
@@ -55,26 +58,5 @@ enum Terminal {
 
     private static func write(fd: Int32, _ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write(fd: fd, $0) }
-    }
-}
-
-/// Writes raw netlink replies to a file, back to back, as test fixtures.
-final class CaptureFile {
-    private var fd: Int32
-
-    init(path: String) throws {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw RuntimeError(message: "cannot create \(path): \(String(cString: strerror(errno)))")
-        }
-    }
-
-    func write(_ bytes: UnsafeRawBufferPointer) {
-        _ = Glibc.write(fd, bytes.baseAddress, bytes.count)
-    }
-
-    func close() {
-        if fd >= 0 { Glibc.close(fd) }
-        fd = -1
     }
 }

@@ -13,11 +13,12 @@ struct TraceCommand: ParsableCommand {
         discussion: """
             Reads the kernel's sock:inet_sock_set_state tracepoint through a private tracefs \
             instance. One line per transition: time, endpoints, OLD -> NEW, milliseconds spent \
-            in OLD by that socket, and the process it ran in (- for softirq context and kernel \
-            threads). A socket that closes into TIME_WAIT is shown -> TIME_WAIT, as sock_diag \
-            sees it right after. --state matches the old or the new state. The tracepoint covers \
-            every network namespace of the machine. At exit, a line on stderr says how many \
-            events were seen and how many the kernel lost.
+            in OLD by that socket, its network namespace (unknown when it cannot be known), and \
+            the process it ran in (- for softirq context and kernel threads). A socket that \
+            closes into TIME_WAIT is shown -> TIME_WAIT, as sock_diag sees it right after in its \
+            namespace. --state matches the old or the new state. The tracepoint covers every \
+            network namespace of the machine. At exit, a line on stderr says how many events \
+            were seen and how many the kernel lost.
             """
     )
 
@@ -78,14 +79,16 @@ struct TraceCommand: ParsableCommand {
             throw RuntimeError(message: error.message)
         }
         defer { instance.remove() }
-        let netlink = try? NetlinkSocket()
         let tracer: TransitionTracer
         do {
-            tracer = try TransitionTracer(instance: instance, filter: filter, wallClockOffset: TraceLoop.wallClockOffset()) { local, remote in
-                (try? netlink?.lookup(local: local, remote: remote))??.kernelState
-            }
-        } catch {
+            // One sock_diag socket per network namespace: the tracepoint names none.
+            let locator = try NamespaceLocator()
+            tracer = try TransitionTracer(instance: instance, filter: filter, wallClockOffset: TraceLoop.wallClockOffset(),
+                                          locator: locator)
+        } catch let error as TraceError {
             throw RuntimeError(message: error.message)
+        } catch {
+            throw RuntimeError(message: "cannot open sock_diag sockets for the trace: \(error)")
         }
         let writer = ByteWriter { try Terminal.writeStandardOutputOrThrowWhenClosed($0) }
         let renderer = TransitionRenderer(writer: writer, format: output.json ? .json : .text)

@@ -49,6 +49,9 @@ struct TraceLoop {
                 }
                 if polled[0].revents != 0, !stop.take().isEmpty { stopping = true }
                 if watchesOutput, polled[outputIndex].revents != 0 { stopping = true }
+                if !stopping, polled[1..<outputIndex].contains(where: { $0.revents != 0 }) {
+                    usleep(TraceSchedule.settleMicroseconds)
+                }
             }
             let step = try tracer.step(now: Self.bootTime())
             for transition in step.transitions {

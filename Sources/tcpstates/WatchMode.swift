@@ -29,7 +29,7 @@ struct WatchMode {
             // The signals first: the destroy reader's thread inherits their mask, so none is delivered to it.
             let signals = try SignalEvents([SIGINT, SIGTERM, SIGHUP])
             defer { signals.close() }
-            session = try makeSession(output: .json, notice: { Terminal.warning($0) })
+            session = try makeSession(output: .json, notice: { Terminal.error($0) })
             session.tracker.order = nil  // events need no row order
             ending = try EventStream(session: session, signals: signals).run()
         } else {
@@ -43,12 +43,12 @@ struct WatchMode {
                 // Also when run() throws: the terminal comes back before the error is printed.
                 defer {
                     screen.restore()
-                    notices.forEach { Terminal.warning($0) }
+                    notices.forEach { Terminal.error($0) }
                 }
                 ending = try screen.run()
             }
         }
-        if let summary = session.losses.summary { Terminal.warning(summary) }
+        if let summary = session.losses.summary { Terminal.error(summary) }
         if case .signal(let number) = ending {
             // End the way the signal would have, now that the terminal is back and the signals unblocked.
             signal(number, SIG_DFL)

@@ -20,7 +20,7 @@ struct WatchOptions: ParsableArguments {
         get throws {
             guard let interval else { return 1000 }
             guard let seconds = Double(interval), seconds.isFinite, seconds >= 0.1, seconds <= 86400 else {
-                throw ValidationError("--interval wants seconds from 0.1 to 86400, got '\(ScreenText.printable(interval))'")
+                throw ValidationError("--interval wants seconds from 0.1 to 86400, got '\(OutsideText.escaped(interval))'")
             }
             return Int64((seconds * 1000).rounded())
         }
@@ -54,14 +54,6 @@ extension FilterOptions {
         add("local", localAddress)
         add("remote", remoteAddress)
         add("addr", address)
-        return ScreenText.printable(parts.joined(separator: "  "))
-    }
-}
-
-/// Text from outside (arguments) made safe for the terminal.
-enum ScreenText {
-    /// Printable ASCII kept; anything else (escapes, control and non-ASCII bytes) becomes `?`.
-    static func printable(_ text: String) -> String {
-        String(decoding: text.utf8.map { (0x20...0x7E).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+        return OutsideText.escaped(parts.joined(separator: "  "))
     }
 }

@@ -46,4 +46,23 @@ struct ExplainCommandTests {
         #expect(result.stderrIsOneLine && result.stderr.hasPrefix("tcpstates: "), "\(result)")
         #expect(result.stdout.isEmpty)
     }
+
+    @Test("a pile-up points to the tcpstates commands that find it, and they run")
+    func pileUpPointsToTcpstates() throws {
+        let result = try Self.run(["close-wait"])
+        try #require(result.termination == .exited(0), "\(result)")
+        let text = result.stdout.replacingOccurrences(of: "\n          ", with: " ")
+        #expect(text.contains("tcpstates -P -s close-wait"), "\(result)")
+        #expect(!text.contains("lsof") && !text.contains("ss -tanp"), "\(result)")
+        let all = try Self.run(["all"])
+        #expect(!all.stdout.contains("lsof") && !all.stdout.contains("ss -tanp"), "\(all)")
+        // Every `tcpstates ...` command an explanation names is one that parses.
+        let commands = text.split(separator: "tcpstates ").dropFirst().map { $0.prefix { $0 != "," && $0 != "\n" } }
+        for command in commands {
+            let words = command.split(separator: " ").prefix { $0.hasPrefix("-") || $0 == "close-wait" }.map(String.init)
+            try #require(!words.isEmpty, "\(command)")
+            let run = try Subprocess.run([try TestEnvironment.binary("tcpstates")] + words)
+            #expect(run.termination == .exited(0), "tcpstates \(words.joined(separator: " ")): \(run)")
+        }
+    }
 }

@@ -5,7 +5,7 @@ import Glibc
 
 /// Past the rows the table measures, it streams in fixed widths: against a
 /// few thousand real sockets it must still list exactly what ss lists, every
-/// row lined up.
+/// row lined up, and as narrow as ss (issue 15, item 4).
 @Suite(
     "A listing too long to measure",
     .enabled(if: TestEnvironment.isRoot, "needs root (ip netns)"),
@@ -17,7 +17,7 @@ struct LargeListingTests {
     /// TableRenderer.measuredRows (these tests run the binary and do not link the library).
     static let measuredRows = 1024
 
-    @Test("a streamed table lists what ss lists, aligned, in fixed widths per family")
+    @Test("a streamed table lists what ss lists, aligned, and an all-IPv4 one is no wider than ss -tan")
     func streamedTableMatchesSs() throws {
         let name = "tcpst-b-test-\(getpid())"
         _ = try? Subprocess.run(["ip", "netns", "del", name])
@@ -36,7 +36,12 @@ struct LargeListingTests {
         let ss = try Subprocess.run(["ip", "netns", "exec", name, "ss", "-tanH"])
         let expected = try SSListing.parse(ss.stdout).get()
         #expect(expected.count > Self.measuredRows + 1000)
-        for (family, localWidth) in [([String](), 47), (["-4"], 21)] {
+        let ssWidth = try Subprocess.run(["ip", "netns", "exec", name, "ss", "-tan"]).stdout
+            .split(separator: "\n").map(\.count).max() ?? 0
+        // Every socket here is IPv4: with or without -4, the LOCAL column is as
+        // wide as the widest IPv4 endpoint can be, and lines keep to the 80
+        // columns that ss -tan keeps to (ss measures all its rows: it may be narrower).
+        for family in [[String](), ["-4"]] {
             let result = try Subprocess.run(["ip", "netns", "exec", name, tcpstates] + family)
             try #require(result.termination == .exited(0), "\(result)")
             // parse() checks the header and that every column lines up.
@@ -46,7 +51,9 @@ struct LargeListingTests {
             let header = String(result.stdout.prefix { $0 != "\n" })
             let local = try #require(header.range(of: "LOCAL")).lowerBound
             let remote = try #require(header.range(of: "REMOTE")).lowerBound
-            #expect(header.distance(from: local, to: remote) == localWidth + 2, "\(header)")
+            #expect(header.distance(from: local, to: remote) == 21 + 2, "\(header)")
+            let widest = result.stdout.split(separator: "\n").map(\.count).max() ?? 0
+            #expect(widest <= max(80, ssWidth), "tcpstates \(family): \(widest) columns, ss -tan: \(ssWidth)")
         }
     }
 }

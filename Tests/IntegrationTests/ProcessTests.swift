@@ -64,7 +64,7 @@ extension OwnedSockets {
             #expect(lines.count == 2, "\(table)")
             #expect(lines.last?.hasSuffix(#"\#(owner.pid)/\x1b[2Jevil\nname"#) == true, "\(table)")
             let raw = try peer.tcpstates(["-P", "--port", "7300", "--json"])
-            #expect(raw.stdout.contains(#""command": "\u001b[2Jevil\u000aname""#), "\(raw)")
+            #expect(raw.stdout.contains(#""command": "\u001b[2Jevil\nname""#), "\(raw)")
         }
 
         @Test("--pid and --command list only sockets of matching processes")

@@ -47,14 +47,16 @@ final class ChildProcess: @unchecked Sendable {
     let argv: [String]
     let pid: pid_t
     private(set) var stdinFD: Int32
-    let stdoutFD: Int32
+    private(set) var stdoutFD: Int32
     let stderrFD: Int32
     private var reaped: Termination?
 
     /// Starts `argv` (looked up in PATH) with default signal dispositions.
     /// With `closedStdout`, the child's stdout is a pipe whose reader is
-    /// already gone, so its first write fails with EPIPE.
-    init(_ argv: [String], closedStdout: Bool = false) throws {
+    /// already gone, so its first write fails with EPIPE. With `terminal`
+    /// (a pseudo-terminal's path), stdin and stdout are that terminal and
+    /// only stderr is a pipe.
+    init(_ argv: [String], closedStdout: Bool = false, terminal: String? = nil) throws {
         self.argv = argv
         let input = try Self.pipe()
         let output = try Self.pipe()
@@ -63,8 +65,13 @@ final class ChildProcess: @unchecked Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input.read, 0)
-        posix_spawn_file_actions_adddup2(&actions, output.write, 1)
+        if let terminal {
+            posix_spawn_file_actions_addopen(&actions, 0, terminal, O_RDWR | O_NOCTTY, 0)
+            posix_spawn_file_actions_adddup2(&actions, 0, 1)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, input.read, 0)
+            posix_spawn_file_actions_adddup2(&actions, output.write, 1)
+        }
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
 
         var attributes = posix_spawnattr_t()
@@ -98,6 +105,10 @@ final class ChildProcess: @unchecked Sendable {
         stdinFD = input.write
         stdoutFD = closedStdout ? -1 : output.read
         stderrFD = errors.read
+        if terminal != nil {
+            closeStdin()
+            closeStdout()
+        }
     }
 
     deinit {
@@ -126,6 +137,14 @@ final class ChildProcess: @unchecked Sendable {
         if stdinFD >= 0 {
             close(stdinFD)
             stdinFD = -1
+        }
+    }
+
+    /// Closes our end of the child's stdout: its next write fails with EPIPE.
+    func closeStdout() {
+        if stdoutFD >= 0 {
+            close(stdoutFD)
+            stdoutFD = -1
         }
     }
 

@@ -15,11 +15,11 @@ import Testing
             #expect(labeling.port(of: c) == expected, "\(SocketKey(c))")
         }
         // Named single ports are reported even when empty; so is "other".
-        #expect(labeling.reportedPorts.contains(.port(60000)))
-        #expect(labeling.reportedPorts.contains(.other))
+        #expect(labeling.reportedPorts(of: .tcp).contains(.port(60000)))
+        #expect(labeling.reportedPorts(of: .tcp).contains(.other))
         let summary = try StateSummaryTests.summarize(connections, ports: PortLabeling(listenerPorts: listeners, filter: ConnectionFilter()))
-        #expect(summary.byPort.map(\.counts.total).reduce(0, +) == connections.count)
-        #expect(summary.byPort.last?.port == .other)
-        #expect(summary.byPort.map(\.port) == summary.byPort.map(\.port).sorted())
+        #expect(summary.byPort(of: .tcp).map(\.counts.total).reduce(0, +) == connections.count)
+        #expect(summary.byPort(of: .tcp).last?.port == .other)
+        #expect(summary.byPort(of: .tcp).map(\.port) == summary.byPort(of: .tcp).map(\.port).sorted())
     }
 }

@@ -13,7 +13,8 @@ import Testing
         let names = TaskNames { _ in Array("26029 (".utf8) + command + Array(") S 1 1 1 0 -1 4194304 0".utf8) }
         let tracer = try TransitionTracer(
             source: CapturedPages([[try Fixture.bytes("trace/trace_pipe_raw-cpu1.bin")]]), format: format,
-            filter: .everyState, tasks: names, wallClockOffset: 1_764_095_000_000_000_000, lookup: { _, _ in nil })
+            filter: .everyState, tasks: names, wallClockOffset: 1_764_095_000_000_000_000,
+            locator: FakeLocator(only: FakeLocator.host))
         let transitions = try tracer.step(now: 0).transitions
         #expect(transitions.count == (try TraceDecodingTests.decodedCapture().count))
         return transitions
@@ -115,6 +116,9 @@ import Testing
             } else {
                 #expect(object["state_ms"] is NSNull)
             }
+            let netns = try #require(object["netns"] as? [String: Any])
+            #expect(netns["inode"] as? Int == Int(FakeLocator.host))
+            #expect(netns["name"] is NSNull && netns["pid"] is NSNull && netns["container"] is NSNull)
             let time = try #require(object["time"] as? String)
             #expect(time.hasPrefix("2025-11-25T") && time.hasSuffix("Z") && time.count == 24, "\(time)")
             if transition.task != nil {
@@ -134,41 +138,26 @@ import Testing
         #expect(column(header, "NEW") == arrow + 3)
         for line in lines.dropFirst() {
             #expect(column(line, "-> ") == arrow, "\(line)")
-            #expect(line.split(separator: " ").count == 8, "\(line)")
+            #expect(line.split(separator: " ").count == 9, "\(line)")
+            #expect(column(line, "net:[\(FakeLocator.host)]") == column(header, "NETNS"), "\(line)")
         }
     }
 
-    @Test func timewaitFollowerShowsWhereTheClosedSocketWent() {
-        let local = Self.endpoint("127.0.0.1", 40000), remote = Self.endpoint("127.0.0.1", 7000)
-        func closing(_ old: UInt8) -> StateTransition {
-            StateTransition(time: 0, local: local, remote: remote, previousState: old, state: 7,
-                            stateNanoseconds: 2_000_000, task: nil)
-        }
-        var answers: [UInt8?] = [6]
-        var follower = TimewaitFollower { _, _ in answers.removeFirst() }
-        let direct = follower.closed(closing(5), at: 10_000_000)
-        #expect(direct?.state == 6 && direct?.stateSeenThroughSockDiag == true)
-        answers = [6]
-        #expect(follower.closed(closing(11), at: 10_000_000)?.state == 6, "CLOSING -> TIME_WAIT")
-        // An orphan: FIN_WAIT_2 minisock, still FIN_WAIT_2 at the first check, then TIME_WAIT.
-        answers = [5]
-        #expect(follower.closed(closing(5), at: 10_000_000) == nil)
-        #expect(follower.nextCheck == 11_000_000)
-        answers = [5]
-        #expect(follower.check(now: 11_000_000, wallClockOffset: 0).isEmpty)
-        #expect(follower.nextCheck == 13_000_000, "checks back off")
-        follower.peerChanged(local: remote, remote: local)
-        answers = [6]
-        let late = follower.check(now: 12_000_000, wallClockOffset: 5)
-        #expect(late.map(\.state) == [6] && late.first?.stateNanoseconds == 4_000_000 && late.first?.time == 12_000_005)
-        #expect(follower.count == 0)
-        // A minisock that is gone is CLOSED; a close with no timewait socket passes as the kernel said.
-        answers = [5, nil]
-        _ = follower.closed(closing(5), at: 0)
-        #expect(follower.check(now: 1_000_000, wallClockOffset: 0).map(\.state) == [7])
-        answers = [nil]
-        #expect(follower.closed(closing(5), at: 0) == closing(5))
-        #expect(follower.closed(closing(9), at: 0) == closing(9), "LAST_ACK -> CLOSE is not looked up")
+    @Test func anUnknownNamespaceIsPrintedUnknownAndANameEscaped() throws {
+        var transition = try #require(try Self.capturedTransitions(command: Array("sh".utf8)).first)
+        transition.netns = nil
+        #expect(try Self.render([transition], .text).contains(" unknown "))
+        let json = try Self.render([transition], .json)
+        #expect(json.contains("\"netns\": null"), "\(json)")
+        transition.netns = NetnsIdentity(inode: 4026532412, name: "we\u{1b}b", holderPID: 77,
+                                         container: ContainerLabel(runtime: .docker, id: "0123456789abcdef"))
+        let text = try Self.render([transition], .text)
+        #expect(text.contains(" we\\x1bb ") && !text.utf8.contains(0x1b), "\(text)")
+        let line = try Self.render([transition], .json).split(separator: "\n").last.map(String.init) ?? ""
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let netns = try #require(object["netns"] as? [String: Any])
+        #expect(netns["inode"] as? Int == 4026532412 && netns["name"] as? String == "we\u{1b}b")
+        #expect(netns["pid"] as? Int == 77 && netns["container"] as? String == "docker:0123456789ab")
     }
 
     @Test func kernelFilterHasProtocolFamilyAndEachPortList() throws {

@@ -30,13 +30,12 @@ final class CapturedPages: TracePageSource {
     static let wallClockOffset: UInt64 = 1_764_095_000_000_000_000
 
     static func tracer(
-        _ pages: [[[UInt8]]], filter: ConnectionFilter = .everyState,
-        lookup: @escaping (Endpoint, Endpoint) -> UInt8? = { _, _ in nil }
+        _ pages: [[[UInt8]]], filter: ConnectionFilter = .everyState, locator: SocketLocating = FakeLocator()
     ) throws -> TransitionTracer {
         let format = try TraceEventFormat(parsing: try Fixture.text("trace/format"))
         return try TransitionTracer(source: CapturedPages(pages), format: format, filter: filter,
                                     tasks: TaskNames(readStat: { _ in nil }), wallClockOffset: wallClockOffset,
-                                    lookup: lookup)
+                                    locator: locator)
     }
 
     static func page() throws -> [UInt8] { try Fixture.bytes("trace/trace_pipe_raw-cpu1.bin") }
@@ -77,20 +76,25 @@ final class CapturedPages: TracePageSource {
     }
 
     @Test func anOrphanInFinWait2IsShownWhenItsCheckIsDue() throws {
-        // sock_diag finds the client's minisock in FIN_WAIT_2 at first, in TIME_WAIT after.
-        var answer: UInt8 = KernelTCPState.finWait2
-        let tracer = try Self.tracer([[try Self.page()]]) { _, _ in answer }
+        // sock_diag finds the clients' minisocks in FIN_WAIT_2 at first, in TIME_WAIT after.
+        let locator = FakeLocator(only: FakeLocator.host)
+        let clients = try TraceDecodingTests.decodedCapture().filter { $0.oldState == KernelTCPState.finWait2 }
+        try #require(clients.count == 2)
+        for client in clients { locator.place(client.local, client.remote, in: FakeLocator.host, state: KernelTCPState.finWait2) }
+        let tracer = try Self.tracer([[try Self.page()]], locator: locator)
         let first = try tracer.step(now: 0)
         let closes = first.transitions.filter { $0.previousState == KernelTCPState.finWait2 }
         #expect(closes.isEmpty, "followed, not shown yet: \(closes)")
         let due = try #require(tracer.nextCheck)
-        answer = KernelTCPState.timeWait
+        locator.sockets = [:]
+        for client in clients { locator.place(client.local, client.remote, in: FakeLocator.host, state: KernelTCPState.timeWait) }
         #expect(try tracer.step(now: due - 1).transitions.isEmpty)
         let later = try tracer.step(now: due)
         #expect(later.pages == 0)
         #expect(later.transitions.count == 2, "the IPv4 and the IPv6 client")
         #expect(later.transitions.allSatisfy { $0.previousState == KernelTCPState.finWait2 && $0.state == KernelTCPState.timeWait })
         #expect(tracer.nextCheck == nil)
+        #expect(locator.refreshes == [0, due - 1, due], "each step lets the locator refresh its namespaces")
     }
 
     @Test func userSpaceFiltersLeaveOtherPortsOut() throws {

@@ -20,7 +20,7 @@ import Testing
 
     /// The rows of the table: the lines after the STATE heading, up to `...` or the pane.
     static func tableRows(_ lines: [ScreenLine]) -> [String] {
-        guard let heading = lines.firstIndex(where: { $0.text.hasPrefix("  STATE") }) else { return [] }
+        guard let heading = lines.firstIndex(where: { $0.style == .heading && $0.text.contains("STATE") }) else { return [] }
         return lines[(heading + 1)...].prefix { !$0.text.hasPrefix("...") && $0.text != "TRANSITIONS" }.map(\.text)
     }
 
@@ -30,10 +30,11 @@ import Testing
         for (width, height) in [(100, 6), (40, 7), (12, 9), (200, sample.count + 3), (200, sample.count + 2)] {
             let lines = Self.screen(width: width, height: height).lines(tracker, at: T.at(5000))
             #expect(lines.count <= height)
-            #expect(lines.allSatisfy { $0.text.utf8.count <= width }, "width \(width)")
+            #expect(lines.allSatisfy { $0.text.count <= width }, "width \(width)")
             let rows = Self.tableRows(lines)
             if let last = lines.last, last.text.hasPrefix("...") {
-                let hidden = try #require(Int(last.text.split(separator: " ")[2]), "\(last.text)")
+                let number = last.text.split(whereSeparator: { !$0.isNumber }).first
+                let hidden = try #require(number.flatMap { Int($0) }, "\(last.text)")
                 #expect(rows.count + hidden == sample.count, "\(width)x\(height)")
                 #expect(lines.count == height)
             } else {

@@ -9,6 +9,7 @@ import Glibc
 //   lifecycle --port P              connections opened and closed on command (stdin)
 //   trace-lifecycle --port P [--ipv6] scripted connections for the trace tests (fresh netns)
 //   burst --port P --connections N  N connections opened and closed at full speed
+//   kill-targets --port P --count N CLOSE_WAIT sockets on P, ESTABLISHED on P+1, SO_ERROR on demand
 //   churn --port P --seconds S [--rate R]  the same for S seconds, R a second
 //   close-after-shutdown --port P   a client that close()s in FIN_WAIT_2 after shutdown()
 
@@ -19,6 +20,7 @@ let usage = """
            tcpstates-testpeer lifecycle --port P
            tcpstates-testpeer trace-lifecycle --port P [--ipv6]
            tcpstates-testpeer burst --port P --connections N
+           tcpstates-testpeer kill-targets --port P --count N
            tcpstates-testpeer churn --port P --seconds S [--rate R]
            tcpstates-testpeer close-after-shutdown --port P
     """
@@ -54,6 +56,8 @@ do {
         try ConnectionHolder.run(ConnectionHolder.Options(parsing: Array(arguments.dropFirst())))
     case "lifecycle":
         try Lifecycle.run(arguments: Array(arguments.dropFirst()))
+    case "kill-targets":
+        try KillTargets.run(arguments: Array(arguments.dropFirst()))
     default:
         writeAll(2, usage + "\n")
         exit(64)

@@ -91,8 +91,8 @@ extension StateExplanation {
                 """,
             pileUp: """
                 A bug in the application: it does not close sockets whose peer has gone, typically a connection \
-                leak on an error path or a stuck worker. The local port tells which service; ss -tanp state \
-                close-wait or lsof -iTCP -sTCP:CLOSE_WAIT tells which process holds them.
+                leak on an error path or a stuck worker. tcpstates -P -s close-wait shows which process holds \
+                them, and tcpstates -S --by-port -s close-wait how many each service port has.
                 """),
         .init(
             state: .closing, kernelNames: ["TCP_CLOSING"], ssName: "CLOSING", netstatName: "CLOSING",
@@ -137,8 +137,8 @@ extension StateExplanation {
             side: "Neither end: a socket after bind(), before listen() or connect(), or the end of every path.",
             duration: "Until the application listens, connects or closes the socket.",
             pileUp: """
-                An application binds sockets and does not use them, which holds their ports: find the process \
-                with ss -tanp state bound-inactive or lsof. List them with tcpstates --all or -s closed.
+                An application binds sockets and does not use them, which holds their ports: \
+                tcpstates -P -s closed lists them with the process holding each.
                 """),
     ]
 }

@@ -25,16 +25,25 @@ public enum InetDiagRequest {
     public static func lookup(local: Endpoint, remote: Endpoint, sequence: UInt32, cookie: UInt64? = nil) -> [UInt8] {
         message(family: local.address.family, stateMask: ~0, flags: NLM_F_REQUEST,
                 bytecode: nil, sequence: sequence) { request in
-            // struct inet_diag_sockid at offset 8: be16 sport, be16 dport,
-            // be32 src[4], be32 dst[4], u32 if, u32 cookie[2].
-            request.storeBytes(of: local.port.bigEndian, toByteOffset: 8, as: UInt16.self)
-            request.storeBytes(of: remote.port.bigEndian, toByteOffset: 10, as: UInt16.self)
-            store(local.address, into: request, at: 12)
-            store(remote.address, into: request, at: 28)
-            let words = cookie ?? .max  // INET_DIAG_NOCOOKIE: all ones
-            request.storeBytes(of: UInt32(truncatingIfNeeded: words), toByteOffset: 48, as: UInt32.self)
-            request.storeBytes(of: UInt32(truncatingIfNeeded: words >> 32), toByteOffset: 52, as: UInt32.self)
+            storeSocketID(local: local, remote: remote, interface: 0, cookie: cookie ?? noCookie, into: request)
         }
+    }
+
+    /// INET_DIAG_NOCOOKIE in both halves: any socket with the endpoints.
+    static let noCookie = UInt64.max
+
+    /// Writes struct inet_diag_sockid at offset 8 of inet_diag_req_v2: be16
+    /// sport, be16 dport, be32 src[4], be32 dst[4], u32 if, u32 cookie[2]
+    /// (cookie[0] the low half, in host order, as the kernel writes it).
+    static func storeSocketID(local: Endpoint, remote: Endpoint, interface: UInt32, cookie: UInt64,
+                              into request: UnsafeMutableRawBufferPointer) {
+        request.storeBytes(of: local.port.bigEndian, toByteOffset: 8, as: UInt16.self)
+        request.storeBytes(of: remote.port.bigEndian, toByteOffset: 10, as: UInt16.self)
+        store(local.address, into: request, at: 12)
+        store(remote.address, into: request, at: 28)
+        request.storeBytes(of: interface, toByteOffset: 44, as: UInt32.self)
+        request.storeBytes(of: UInt32(truncatingIfNeeded: cookie), toByteOffset: 48, as: UInt32.self)
+        request.storeBytes(of: UInt32(truncatingIfNeeded: cookie >> 32), toByteOffset: 52, as: UInt32.self)
     }
 
     private static func store(_ address: IPAddress, into request: UnsafeMutableRawBufferPointer, at offset: Int) {
@@ -46,9 +55,10 @@ public enum InetDiagRequest {
         }
     }
 
-    private static func message(
-        family: AddressFamily?, stateMask: UInt32, flags: Int32, bytecode: [UInt8]?, sequence: UInt32,
-        transport: TransportProtocol = .tcp, extensions: InetDiagExtensions = [],
+    /// `type` is SOCK_DIAG_BY_FAMILY, or TCPDIAG_GETSOCK with `family` nil, unless given.
+    static func message(
+        type: Int32? = nil, family: AddressFamily?, stateMask: UInt32, flags: Int32, bytecode: [UInt8]?,
+        sequence: UInt32, transport: TransportProtocol = .tcp, extensions: InetDiagExtensions = [],
         fillRequest: (UnsafeMutableRawBufferPointer) -> Void
     ) -> [UInt8] {
         let requestSize = family == nil ? MemoryLayout<inet_diag_req>.size : MemoryLayout<inet_diag_req_v2>.size
@@ -56,7 +66,7 @@ public enum InetDiagRequest {
         var buffer = [UInt8](repeating: 0, count: CMNL_nlmsg_hdrlen() + CMNL_align(requestSize) + attributeSize)
         let length = buffer.withUnsafeMutableBytes { raw -> Int in
             let header = mnl_nlmsg_put_header(raw.baseAddress)!
-            header.pointee.nlmsg_type = UInt16(family == nil ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY)
+            header.pointee.nlmsg_type = UInt16(type ?? (family == nil ? TCPDIAG_GETSOCK : SOCK_DIAG_BY_FAMILY))
             header.pointee.nlmsg_flags = UInt16(flags)
             header.pointee.nlmsg_seq = sequence
             let payload = mnl_nlmsg_put_extra_header(header, requestSize)!

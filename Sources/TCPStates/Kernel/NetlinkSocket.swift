@@ -6,7 +6,8 @@ import Glibc
 /// A NETLINK_SOCK_DIAG socket: the only code that talks to the kernel over netlink.
 public final class NetlinkSocket {
     let socket: OpaquePointer
-    private var sequence: UInt32 = 1
+    /// The last request's nlmsg_seq (the destroy extension counts on it too).
+    var sequence: UInt32 = 1
     /// 32 KiB or more, or the kernel splits a dump into many more messages.
     private var receiveBuffer = [UInt8](repeating: 0, count: 64 * 1024)
 

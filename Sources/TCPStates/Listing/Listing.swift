@@ -24,23 +24,19 @@ public struct Listing {
     /// Lists into the plan's renderer, which writes to `writer`; returns the source used.
     @discardableResult
     public func run(to writer: ByteWriter) throws -> SourceKind {
-        // First: the netlink socket, /proc/net and the owner scan all follow it.
-        if let namespace = plan.namespace { try NetworkNamespace.enter(namespace) }
-        let owners = plan.looksUpOwners ? try scanOwners() : nil
-        var lister = lister(plan.filter, kind: source)
-        lister.extensions = plan.extensions
-        if let owners, !plan.ownerFilter.isEmpty {
-            let ownerFilter = plan.ownerFilter
-            lister.accepts = { ownerFilter.matches(owners.owners(of: $0.inode)) }
-        }
+        let prepared = try prepare()
+        var lister = prepared.lister
+        let owners = prepared.owners
         let used: SourceKind
         switch plan.renderer {
         case .streamingTable:
             used = try list(with: lister, into: TableRenderer(writer: writer, showsHeader: plan.showsHeader,
                                                               families: plan.filter.families))
         case .columnTable(let columns):
+            // Its columns are as wide as their widest value: the table is measured whole.
             let table = ColumnTable(columns: columns.map { $0.tableColumn(owners: owners) }, showsHeader: plan.showsHeader)
-            used = try list(with: lister, into: ColumnTableRenderer(table, writer: writer))
+            var held = HeldListing(order: plan.order) { _, connections in try table.render(connections, to: writer) }
+            used = try list(with: lister, into: &held)
         case .json(let members):
             var renderer = JSONRenderer(writer: writer)
             renderer.extraMembers = members.writer(owners: owners)
@@ -48,8 +44,9 @@ public struct Listing {
         case .summary(let format, let byPort):
             var labeling: PortLabeling?
             if byPort {
-                let (ports, settled) = try listenerPorts()
-                labeling = PortLabeling(listenerPorts: ports, filter: plan.filter)
+                let (listeners, settled) = try listeners()
+                labeling = PortLabeling(listenerPorts: listeners[.tcp] ?? [], udpListenerPorts: listeners[.udp] ?? [],
+                                        filter: plan.filter)
                 // After a fallback, the counting reads /proc straight away, without a second notice.
                 lister.kind = settled
             }
@@ -61,14 +58,41 @@ public struct Listing {
         return used
     }
 
+    /// The sockets the plan matches, in the kernel's order, and their owners
+    /// when the plan looks them up: for a command that acts on what a
+    /// listing would list (`kill`). It stays in the plan's namespace.
+    public func collect() throws -> (connections: [Connection], owners: OwnerTable?) {
+        let (lister, owners) = try prepare()
+        var collector = ConnectionCollector()
+        let used = try lister.list(into: &collector)
+        if let notice = plan.notice(readingFrom: used) { self.notice(notice) }
+        return (collector.connections, owners)
+    }
+
+    /// Enters the plan's namespace, scans the owners it wants and sets up the
+    /// lister with the plan's filters and extensions.
+    private func prepare() throws -> (lister: ConnectionLister, owners: OwnerTable?) {
+        // First: the netlink socket, /proc/net and the owner scan all follow it.
+        if let namespace = plan.namespace { try NetworkNamespace.enter(namespace) }
+        let owners = plan.looksUpOwners ? try scanOwners() : nil
+        var lister = lister(plan.filter, kind: source)
+        lister.netlinkCapture = netlinkCapture
+        lister.extensions = plan.extensions
+        if let owners, !plan.ownerFilter.isEmpty {
+            let ownerFilter = plan.ownerFilter
+            lister.accepts = { ownerFilter.matches(owners.owners(of: $0.inode)) }
+        }
+        return (lister, owners)
+    }
+
     /// The single render path: the lister streams into the renderer, through
     /// a sort when the plan orders the rows.
     private func list(with lister: ConnectionLister, into renderer: some ListingRenderer) throws -> SourceKind {
-        var renderer = renderer
         if let order = plan.order {
-            var sorted = SortedListing(renderer, order: order)
-            return try list(with: lister, into: &sorted)
+            var held = HeldListing(order: order, into: renderer)
+            return try list(with: lister, into: &held)
         }
+        var renderer = renderer
         return try list(with: lister, into: &renderer)
     }
 
@@ -94,7 +118,7 @@ public struct Listing {
     /// The local ports of every listener of the protocols listed, whatever
     /// the other filters: the sockets on them are counted under them even
     /// when the listeners are filtered out. Returns the source that answered.
-    private func listenerPorts() throws -> (Set<UInt16>, SourceKind) {
+    private func listeners() throws -> ([TransportProtocol: Set<UInt16>], SourceKind) {
         var listeners = ConnectionFilter()
         listeners.states = StateSet([.listen])
         listeners.includesUnknownStates = false
@@ -103,14 +127,14 @@ public struct Listing {
         listeners.udpStates = StateSet([.closed])
         var collector = ConnectionCollector()
         let used = try lister(listeners, kind: source).list(into: &collector)
-        let ports = collector.connections.filter { $0.transport == .tcp || $0.remote.port == 0 }.map(\.local.port)
-        return (Set(ports), used)
+        var ports: [TransportProtocol: Set<UInt16>] = [:]
+        for listener in collector.connections { ports[listener.transport, default: []].insert(listener.local.port) }
+        return (ports, used)
     }
 
     private func lister(_ filter: ConnectionFilter, kind: SourceKind) -> ConnectionLister {
         var lister = ConnectionLister(filter: filter, kind: kind)
         lister.procNetDirectory = procNetDirectory
-        lister.netlinkCapture = netlinkCapture
         lister.openSocket = openSocket
         lister.notice = notice
         return lister

@@ -17,15 +17,20 @@ public enum ListingColumn: Equatable, Sendable {
     /// STATE, RECV-Q, SEND-Q, LOCAL, REMOTE: what every table has.
     public static let standard: [ListingColumn] = [.state, .recvQueue, .sendQueue, .local, .remote]
 
-    /// The column as the column table writes it; `owners` fills PROCESS.
+    /// The column as the column table and the watch screen write it; `owners`
+    /// fills PROCESS. On a narrow screen the queues go first, then PROTO,
+    /// then REMOTE; then a long STATE (`OLD -> NEW`) is cut, then LOCAL goes;
+    /// STATE stays longest.
     public func tableColumn(owners: OwnerTable?) -> TableColumn {
         switch self {
-        case .transport: TableColumn("PROTO") { c, w in w.append(c.transport.rawValue) }
-        case .state: TableColumn("STATE") { c, w in w.append(c.stateText) }
-        case .recvQueue: TableColumn("RECV-Q", alignsRight: true) { c, w in w.append(decimal: UInt64(c.recvQueue)) }
-        case .sendQueue: TableColumn("SEND-Q", alignsRight: true) { c, w in w.append(decimal: UInt64(c.sendQueue)) }
-        case .local: TableColumn("LOCAL") { c, w in w.append(endpoint: c.local) }
-        case .remote: TableColumn("REMOTE") { c, w in w.append(endpoint: c.remote) }
+        case .transport: TableColumn("PROTO", screenPriority: 40) { c, w in w.append(c.transport.rawValue) }
+        case .state: TableColumn("STATE", screenPriority: 100, cutPriority: 85) { c, w in w.append(c.stateText) }
+        case .recvQueue:
+            TableColumn("RECV-Q", alignsRight: true, screenPriority: 20) { c, w in w.append(decimal: UInt64(c.recvQueue)) }
+        case .sendQueue:
+            TableColumn("SEND-Q", alignsRight: true, screenPriority: 10) { c, w in w.append(decimal: UInt64(c.sendQueue)) }
+        case .local: TableColumn("LOCAL", screenPriority: 90) { c, w in w.append(endpoint: c.local) }
+        case .remote: TableColumn("REMOTE", screenPriority: 80) { c, w in w.append(endpoint: c.remote) }
         case .timer: TimerColumns.column
         case .process: OwnerColumns.column(owners ?? OwnerTable())
         case .info: InfoColumns.column

@@ -5,6 +5,12 @@ public enum TransportProtocol: String, CaseIterable, Sendable, Hashable {
 
     /// The IP protocol number sock_diag is asked for (IPPROTO_TCP, IPPROTO_UDP).
     public var ipProtocol: UInt8 { self == .tcp ? 6 : 17 }
+
+    /// A state's name for a socket of this protocol: the diagram name, but
+    /// for UDP's unconnected sockets (kernel TCP_CLOSE) `UNCONN`, as ss prints it.
+    public func name(of state: TCPState) -> String {
+        self == .udp && state == .closed ? "UNCONN" : state.name
+    }
 }
 
 extension Connection {

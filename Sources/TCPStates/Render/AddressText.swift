@@ -26,6 +26,7 @@ extension ByteCursor {
             bytes.storeBytes(of: address.high.bigEndian, toByteOffset: 0, as: UInt64.self)
             bytes.storeBytes(of: address.low.bigEndian, toByteOffset: 8, as: UInt64.self)
         }
+        reserve(Self.maxAddressLength)
         let text = UnsafeMutableRawPointer(position).assumingMemoryBound(to: CChar.self)
         guard inet_ntop(AF_INET6, &raw, text, socklen_t(Self.maxAddressLength)) != nil else { return }
         skip(strlen(text))

@@ -2,11 +2,12 @@
 /// write(2) per block is much cheaper than a print per line.
 ///
 /// The bytes live in one manually managed buffer, and renderers write a row
-/// at a time through a `ByteCursor`: one capacity check per row instead of
+/// at a time through a `ByteCursor`: one capacity check per field instead of
 /// an array append (with its uniqueness and exclusivity checks) per byte.
 public final class ByteWriter {
-    // Only this class touches these, never in overlapping accesses: the
-    // runtime exclusivity checks would cost more than the writes they guard.
+    // Only this class and its cursors touch these, never in overlapping
+    // accesses: the runtime exclusivity checks would cost more than the
+    // writes they guard.
     @exclusivity(unchecked) private var storage: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var capacity: Int
     /// Bytes collected and not yet flushed.
@@ -33,15 +34,35 @@ public final class ByteWriter {
         try body(UnsafeRawBufferPointer(start: storage, count: count))
     }
 
-    /// Lets `body` write at most `maximum` bytes through a cursor, then keeps what it wrote.
+    /// Lets `body` write through a cursor, then keeps what it wrote.
+    ///
+    /// `expected` is the room made before `body` runs, so that a body that
+    /// stays within it never reallocates; it is not a limit: the cursor checks
+    /// every field against the buffer's end and grows the buffer when a field
+    /// does not fit, so an estimate that falls short costs a copy, never a
+    /// write past the buffer. `body` must not write to this writer other
+    /// than through the cursor.
     @inline(__always)
-    public func write<Result>(atMost maximum: Int, _ body: (inout ByteCursor) throws -> Result) rethrows -> Result {
-        if capacity - count < maximum { grow(toHold: count + maximum) }
-        var cursor = ByteCursor(storage + count)
+    public func write<Result>(atMost expected: Int, _ body: (inout ByteCursor) throws -> Result) rethrows -> Result {
+        if capacity - count < expected { grow(toHold: count + expected) }
+        var cursor = ByteCursor(base: storage + count, end: storage + capacity, writer: self)
         let result = try body(&cursor)
-        assert(cursor.position - (storage + count) <= maximum, "wrote past the room reserved")
+        // Re-read `storage`: the cursor may have moved the bytes to a larger buffer.
         count = cursor.position - storage
         return result
+    }
+
+    /// Called by a cursor whose next field does not fit: keeps the bytes up
+    /// to `position`, makes room for `needed` more, and returns the cursor's
+    /// new base, position and end.
+    @inline(never)
+    func makeRoom(base: UnsafeMutablePointer<UInt8>, position: UnsafeMutablePointer<UInt8>, needed: Int)
+        -> (base: UnsafeMutablePointer<UInt8>, position: UnsafeMutablePointer<UInt8>, end: UnsafeMutablePointer<UInt8>)
+    {
+        let baseOffset = base - storage
+        count = position - storage
+        grow(toHold: count + needed)
+        return (storage + baseOffset, storage + count, storage + capacity)
     }
 
     private func grow(toHold needed: Int) {
@@ -78,6 +99,9 @@ public final class ByteWriter {
         write(atMost: 20) { $0.append(decimal: value) }
     }
 
+    /// Drops the bytes collected, for a writer used as scratch space.
+    public func reset() { count = 0 }
+
     /// Flushes when enough has collected; renderers call this between rows.
     @inline(__always)
     public func flushIfFull() throws {
@@ -91,48 +115,108 @@ public final class ByteWriter {
     }
 }
 
-/// Writes bytes into room a `ByteWriter` reserved; it never checks bounds:
-/// the caller reserved the most it can write.
+/// Writes bytes into a `ByteWriter`'s buffer. Each field is checked against
+/// the buffer's end once (not each byte); one that does not fit makes the
+/// writer grow, so no estimate can make a cursor write past the buffer.
 public struct ByteCursor {
-    public private(set) var position: UnsafeMutablePointer<UInt8>
+    /// Where this cursor started: `written` counts from here.
+    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var position: UnsafeMutablePointer<UInt8>
+    private var end: UnsafeMutablePointer<UInt8>
+    /// The writer that grows the buffer; nil for a fixed buffer, which traps
+    /// instead of overflowing.
+    private unowned(unsafe) let writer: ByteWriter?
 
-    init(_ position: UnsafeMutablePointer<UInt8>) { self.position = position }
+    init(base: UnsafeMutablePointer<UInt8>, end: UnsafeMutablePointer<UInt8>, writer: ByteWriter?) {
+        self.base = base
+        position = base
+        self.end = end
+        self.writer = writer
+    }
 
+    /// Bytes written through this cursor so far.
     @inline(__always)
-    public mutating func append(_ byte: UInt8) {
+    public var written: Int { position - base }
+
+    /// The bytes written from `offset` (a `written` value) on; valid until the next write.
+    @inline(__always)
+    func bytes(from offset: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: base + offset, count: position - base - offset)
+    }
+
+    /// Makes sure that `count` more bytes fit.
+    @inline(__always)
+    mutating func reserve(_ count: Int) {
+        if end - position < count { makeRoom(count) }
+    }
+
+    @inline(never)
+    private mutating func makeRoom(_ count: Int) {
+        guard let writer else { preconditionFailure("ByteCursor: a field does not fit its fixed buffer") }
+        (base, position, end) = writer.makeRoom(base: base, position: position, needed: count)
+    }
+
+    /// Writes one byte in room already reserved.
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
         position.pointee = byte
         position += 1
     }
 
     @inline(__always)
+    public mutating func append(_ byte: UInt8) {
+        reserve(1)
+        put(byte)
+    }
+
+    @inline(__always)
     public mutating func append(_ text: StaticString) {
+        reserve(text.utf8CodeUnitCount)
         position.update(from: text.utf8Start, count: text.utf8CodeUnitCount)
         position += text.utf8CodeUnitCount
     }
 
-    /// Moves past `count` bytes written directly at `position`.
+    /// Moves past `count` bytes written directly at `position`, in room reserved.
     @inline(__always)
-    mutating func skip(_ count: Int) { position += count }
+    mutating func skip(_ count: Int) {
+        precondition(count <= end - position, "ByteCursor: skipped past the room reserved")
+        position += count
+    }
 
     @inline(__always)
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
-        UnsafeMutableRawPointer(position).copyMemory(from: base, byteCount: bytes.count)
+        guard let source = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        UnsafeMutableRawPointer(position).copyMemory(from: source, byteCount: bytes.count)
         position += bytes.count
     }
 
     @inline(__always)
     public mutating func appendSpaces(_ count: Int) {
         guard count > 0 else { return }
+        reserve(count)
         position.update(repeating: UInt8(ascii: " "), count: count)
+        position += count
+    }
+
+    /// Moves the bytes from `offset` (a `written` value) to the end `count`
+    /// bytes later and fills the gap with spaces: right-aligns what was just written.
+    @inline(__always)
+    mutating func insertSpaces(_ count: Int, at offset: Int) {
+        guard count > 0 else { return }
+        reserve(count)
+        let start = base + offset
+        (start + count).update(from: start, count: position - start)
+        start.update(repeating: UInt8(ascii: " "), count: count)
         position += count
     }
 
     /// Decimal digits of an unsigned number: at most 20 bytes.
     @inline(__always)
     public mutating func append(decimal value: UInt64) {
+        reserve(20)
         if value < 10 {
-            append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
+            put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value))
             return
         }
         let width = decimalWidth(value)
@@ -146,35 +230,41 @@ public struct ByteCursor {
         position += width
     }
 
-    /// A number right-aligned in `width` columns (wider numbers take the room they need).
+    /// A number with leading zeros to `width` digits: `007`.
     @inline(__always)
-    public mutating func append(decimal value: UInt64, rightAlignedIn width: Int) {
-        appendSpaces(width - decimalWidth(value))
+    public mutating func append(decimal value: UInt64, zeroPaddedTo width: Int) {
+        let zeros = width - decimalWidth(value)
+        if zeros > 0 {
+            reserve(zeros)
+            position.update(repeating: UInt8(ascii: "0"), count: zeros)
+            position += zeros
+        }
         append(decimal: value)
     }
 
     /// An IPv4 address in dotted decimal: at most 15 bytes.
     @inline(__always)
     public mutating func append(ipv4 value: UInt32) {
-        appendOctet(UInt8(truncatingIfNeeded: value >> 24))
-        append(UInt8(ascii: "."))
-        appendOctet(UInt8(truncatingIfNeeded: value >> 16))
-        append(UInt8(ascii: "."))
-        appendOctet(UInt8(truncatingIfNeeded: value >> 8))
-        append(UInt8(ascii: "."))
-        appendOctet(UInt8(truncatingIfNeeded: value))
+        reserve(15)
+        putOctet(UInt8(truncatingIfNeeded: value >> 24))
+        put(UInt8(ascii: "."))
+        putOctet(UInt8(truncatingIfNeeded: value >> 16))
+        put(UInt8(ascii: "."))
+        putOctet(UInt8(truncatingIfNeeded: value >> 8))
+        put(UInt8(ascii: "."))
+        putOctet(UInt8(truncatingIfNeeded: value))
     }
 
     @inline(__always)
-    private mutating func appendOctet(_ octet: UInt8) {
+    private mutating func putOctet(_ octet: UInt8) {
         let zero = UInt8(ascii: "0")
         if octet >= 100 {
-            append(zero &+ octet / 100)
-            append(zero &+ octet / 10 % 10)
+            put(zero &+ octet / 100)
+            put(zero &+ octet / 10 % 10)
         } else if octet >= 10 {
-            append(zero &+ octet / 10)
+            put(zero &+ octet / 10)
         }
-        append(zero &+ octet % 10)
+        put(zero &+ octet % 10)
     }
 }
 

@@ -1,22 +1,36 @@
-/// One column of a `ColumnTable`: a header and how to write a row's cell.
+/// One column of a table of connections: a header and how to write a
+/// row's cell. The listing's `ColumnTable` and the watch screen take the
+/// same columns.
 public struct TableColumn {
     public let header: String
     /// Numbers align right; text aligns left.
     public let alignsRight: Bool
+    /// How much the column is worth on a screen too narrow for all: the
+    /// screen hides the columns of lowest priority first.
+    public var screenPriority: Int
+    /// For text, which a screen may cut (marked `…`): the priority of
+    /// keeping its values whole, below which the screen cuts them rather than
+    /// hide another column. Nil for numbers, addresses and ports, which are
+    /// never cut: their column is hidden instead.
+    public var cutPriority: Int?
     /// Writes the connection's cell; it must not write spaces at either end.
     public let cell: (Connection, ByteWriter) -> Void
 
-    public init(_ header: String, alignsRight: Bool = false, cell: @escaping (Connection, ByteWriter) -> Void) {
+    public init(_ header: String, alignsRight: Bool = false, screenPriority: Int = 50, cutPriority: Int? = nil,
+                cell: @escaping (Connection, ByteWriter) -> Void) {
         self.header = header
         self.alignsRight = alignsRight
+        self.screenPriority = screenPriority
+        self.cutPriority = cutPriority
         self.cell = cell
     }
 }
 
 /// Writes connections as an aligned table of chosen columns: the table of
-/// `--udp`, `--processes`, `--timers` and `--info`, whose columns vary.
-/// Cells are written once into an arena and measured there; the last column
-/// is not padded, so no line ends in blanks.
+/// `--udp`, `--processes`, `--timers` and `--info`, whose columns vary and
+/// whose text (process names, tcp_info) has no bound: the table is measured
+/// whole. Cells are written once into an arena and measured there, then
+/// lined up by the `TableAligner`.
 public struct ColumnTable {
     public var columns: [TableColumn]
     public var showsHeader: Bool
@@ -29,53 +43,36 @@ public struct ColumnTable {
     public func render(_ connections: [Connection], to writer: ByteWriter) throws {
         let arena = ByteWriter(threshold: .max) { _ in }
         var ends: [Int] = []
+        var widths: [Int32] = []
         ends.reserveCapacity(connections.count * columns.count)
-        var widths = columns.map { displayWidth($0.header.utf8) }
+        widths.reserveCapacity(connections.count * columns.count)
+        var aligner = TableAligner(columns.map { TableAligner.Column(header: $0.header, alignsRight: $0.alignsRight) })
         for connection in connections {
             for (index, column) in columns.enumerated() {
                 let start = arena.count
                 column.cell(connection, arena)
                 ends.append(arena.count)
                 let width = arena.withUnsafeBytes { displayWidth(UnsafeRawBufferPointer(rebasing: $0[start...])) }
-                widths[index] = max(widths[index], width)
+                widths.append(Int32(truncatingIfNeeded: width))
+                aligner.fit(index, width: width)
             }
         }
-        if showsHeader {
-            for (index, column) in columns.enumerated() {
-                Array(column.header.utf8).withUnsafeBytes { writeCell($0, column: index, widths: widths, to: writer) }
-            }
-            writer.append(UInt8(ascii: "\n"))
-        }
+        if showsHeader { aligner.writeHeader(to: writer) }
         try arena.withUnsafeBytes { cells in
             var start = 0
             var cell = 0
             for _ in connections {
-                for index in columns.indices {
-                    writeCell(UnsafeRawBufferPointer(rebasing: cells[start..<ends[cell]]), column: index,
-                              widths: widths, to: writer)
-                    start = ends[cell]
-                    cell += 1
+                writer.write(atMost: aligner.lineWidth + ends[cell + columns.count - 1] - start + 1) { cursor in
+                    for index in columns.indices {
+                        let text = UnsafeRawBufferPointer(rebasing: cells[start..<ends[cell]])
+                        aligner.cell(index, &cursor, displayWidth: Int(widths[cell])) { $0.append(text) }
+                        start = ends[cell]
+                        cell += 1
+                    }
+                    cursor.append(UInt8(ascii: "\n"))
                 }
-                writer.append(UInt8(ascii: "\n"))
                 try writer.flushIfFull()
             }
         }
     }
-
-    private func writeCell(_ text: UnsafeRawBufferPointer, column: Int, widths: [Int], to writer: ByteWriter) {
-        let padding = widths[column] - displayWidth(text)
-        let isLast = column == columns.count - 1
-        if columns[column].alignsRight { writer.appendSpaces(padding) }
-        writer.append(text)
-        if !columns[column].alignsRight, !isLast { writer.appendSpaces(padding) }
-        if !isLast { writer.appendSpaces(2) }
-    }
-}
-
-/// Terminal columns of UTF-8 text: one per character (escaped text has no
-/// wide or zero-width characters worth measuring apart).
-func displayWidth(_ text: some Sequence<UInt8>) -> Int {
-    var count = 0
-    for byte in text where byte & 0xC0 != 0x80 { count += 1 }
-    return count
 }

@@ -29,6 +29,7 @@ public struct ExplanationRenderer {
         }
         paragraph(e.duration, label: "Lasts", to: writer)
         paragraph(e.pileUp, label: "Pile-up", to: writer)
+        paragraph(e.killing, label: "Killing", to: writer)
         try writer.flushIfFull()
     }
 
@@ -96,7 +97,8 @@ public struct ExplanationJSONRenderer {
             writer.append("{\"name\": \"\(name)\", \"number\": \(number)}")
         }
         writer.append("], \"ss\": \"\(e.ssName)\", \"netstat\": \"\(e.netstatName)\"")
-        let texts = [("meaning", e.meaning), ("side", e.side), ("duration", e.duration), ("pile_up", e.pileUp)]
+        let texts = [("meaning", e.meaning), ("side", e.side), ("duration", e.duration), ("pile_up", e.pileUp),
+                     ("killing", e.killing)]
         for (key, text) in texts {
             writer.append(", \"\(key)\": ")
             writer.append(jsonString: text)

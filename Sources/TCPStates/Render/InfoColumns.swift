@@ -5,7 +5,7 @@ public enum InfoColumns {
     /// bytes_acked:1001 bytes_received:2000 delivery_rate:25.7Gbps lastsnd:2792
     /// lastrcv:2792`; `-` for a socket without tcp_info.
     public static var column: TableColumn {
-        TableColumn("INFO") { connection, writer in
+        TableColumn("INFO", screenPriority: 5, cutPriority: 3) { connection, writer in
             guard let info = connection.tcpInfo else { return writer.append(UInt8(ascii: "-")) }
             if let congestion = info.congestion {
                 writer.append(escaping: congestion)

@@ -15,14 +15,15 @@ public struct JSONRenderer: ConnectionSink {
         writer.append("\", \"connections\": [")
     }
 
-    /// The most bytes one connection's object takes.
-    /// (About 330 with the longest names, numbers and addresses; with room to spare.)
-    private static let maxObjectLength = 512 + 2 * ByteCursor.maxAddressLength
+    /// Room for one connection's object: about 330 bytes with the longest
+    /// names, numbers and addresses. Only an estimate: the cursor grows the
+    /// buffer for an object that does not fit.
+    private static let expectedObjectLength = 512 + 2 * ByteCursor.maxAddressLength
 
     public mutating func add(_ c: Connection) throws {
         let first = count == 0
         count += 1
-        writer.write(atMost: Self.maxObjectLength) { cursor in
+        writer.write(atMost: Self.expectedObjectLength) { cursor in
             cursor.append(first ? "\n" : ",\n")
             cursor.append(c.transport == .tcp ? "{\"protocol\": \"tcp\", " : "{\"protocol\": \"udp\", ")
             cursor.append(c.family == .ipv4 ? "\"family\": \"ipv4\", \"state\": \"" : "\"family\": \"ipv6\", \"state\": \"")
@@ -30,9 +31,9 @@ public struct JSONRenderer: ConnectionSink {
             cursor.append("\", \"kernel_state\": ")
             cursor.append(decimal: UInt64(c.kernelState))
             cursor.append(", \"local\": ")
-            Self.endpoint(c.local, &cursor)
+            cursor.append(jsonEndpoint: c.local)
             cursor.append(", \"remote\": ")
-            Self.endpoint(c.remote, &cursor)
+            cursor.append(jsonEndpoint: c.remote)
             cursor.append(", \"recv_q\": ")
             cursor.append(decimal: UInt64(c.recvQueue))
             cursor.append(", \"send_q\": ")
@@ -50,15 +51,6 @@ public struct JSONRenderer: ConnectionSink {
     /// Closes the document.
     public mutating func finish() throws {
         writer.append(count == 0 ? "]}\n" : "\n]}\n")
-    }
-
-    @inline(__always)
-    private static func endpoint(_ e: Endpoint, _ cursor: inout ByteCursor) {
-        cursor.append("{\"address\": \"")
-        cursor.append(address: e.address)
-        cursor.append("\", \"port\": ")
-        cursor.append(decimal: UInt64(e.port))
-        cursor.append(UInt8(ascii: "}"))
     }
 }
 

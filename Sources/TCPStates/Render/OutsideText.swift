@@ -1,12 +1,47 @@
-/// Writing strings that come from the outside world (process names, user
-/// names, anything read from /proc): a process may name itself `\e[2J` or put
-/// a newline in its name, and neither may reach a terminal or break a line.
+/// Text that comes from the outside world (process names, user names,
+/// anything read from /proc, arguments): a process may name itself `\e[2J`
+/// or put a newline in its name, and neither may reach a terminal or break a
+/// line. Tables and screens escape it with `append(escaping:)`, JSON with
+/// `append(jsonString:)`.
+public enum OutsideText {
+    /// Bidi embeddings, overrides and isolates, zero-width characters, line
+    /// and paragraph separators, the byte order mark.
+    private static let hidden: [ClosedRange<UInt32>] = [
+        0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2069, 0xFEFF...0xFEFF,
+    ]
+
+    /// Whether a character reorders or hides text.
+    static func hidesText(_ value: UInt32) -> Bool {
+        value >= 0x200B && hidden.contains { $0.contains(value) }
+    }
+
+    /// `text` escaped as `append(escaping:)` writes it, for screens that build strings.
+    public static func escaped(_ text: String) -> String {
+        escaped(Array(text.utf8))
+    }
+
+    /// `bytes` escaped as `append(escaping:)` writes them.
+    public static func escaped(_ bytes: [UInt8]) -> String {
+        let writer = ByteWriter(threshold: .max) { _ in }
+        writer.append(escaping: bytes)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+}
+
 extension ByteWriter {
     /// For tables: printable UTF-8 as is; `\\`, `\n`, `\t` and `\xNN` for
     /// backslashes, control characters (C0, DEL, C1) and bytes that are not
     /// UTF-8; `\u{XXXX}` for characters that reorder or hide text (bidi
     /// controls, zero-width and line separators).
     public func append(escaping bytes: [UInt8]) {
+        // Each input byte gives at most 4 output bytes (`\xNN`; `\u{XXXX}` is 8 for 3).
+        write(atMost: 4 * bytes.count) { $0.append(escaping: bytes) }
+    }
+}
+
+extension ByteCursor {
+    /// `ByteWriter.append(escaping:)` through a cursor, for a table's cell.
+    public mutating func append(escaping bytes: [UInt8]) {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             for byte in bytes { byte < 0x80 ? appendEscaped(ascii: byte) : appendHex(byte) }
             return
@@ -16,47 +51,21 @@ extension ByteWriter {
             if value < 0x80 {
                 appendEscaped(ascii: UInt8(value))
             } else if value <= 0x9F {
-                for byte in String(scalar).utf8 { appendHex(byte) }
-            } else if Self.invisible.contains(where: { $0.contains(value) }) {
+                for byte in scalar.utf8 { appendHex(byte) }
+            } else if OutsideText.hidesText(value) {
                 append("\\u{")
-                append(String(value, radix: 16))
+                append(hexDigitsOf: UInt8(value >> 8))
+                append(hexDigitsOf: UInt8(truncatingIfNeeded: value))
                 append(UInt8(ascii: "}"))
             } else {
-                append(String(scalar))
+                for byte in scalar.utf8 { append(byte) }
             }
         }
     }
+}
 
-    /// For JSON: the contents of a string literal per RFC 8259, with control
-    /// characters as `\u00XX`; bytes that are not UTF-8 become U+FFFD.
-    public func append(jsonEscaping bytes: [UInt8]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): append("\\\"")
-            case UInt8(ascii: "\\"): append("\\\\")
-            case 0..<0x20, 0x7F:
-                append("\\u00")
-                appendHexDigits(byte)
-            default: append(byte)
-            }
-        }
-    }
-
-    /// A JSON string value from outside text, quotes included.
-    public func append(jsonString bytes: [UInt8]) {
-        append(UInt8(ascii: "\""))
-        append(jsonEscaping: bytes)
-        append(UInt8(ascii: "\""))
-    }
-
-    /// Bidi embeddings, overrides and isolates, zero-width characters, line
-    /// and paragraph separators, the byte order mark.
-    private static let invisible: [ClosedRange<UInt32>] = [
-        0x200B...0x200F, 0x2028...0x202E, 0x2060...0x2069, 0xFEFF...0xFEFF,
-    ]
-
-    private func appendEscaped(ascii byte: UInt8) {
+extension ByteCursor {
+    fileprivate mutating func appendEscaped(ascii byte: UInt8) {
         switch byte {
         case UInt8(ascii: "\\"): append("\\\\")
         case UInt8(ascii: "\n"): append("\\n")
@@ -66,16 +75,8 @@ extension ByteWriter {
         }
     }
 
-    private func appendHex(_ byte: UInt8) {
+    fileprivate mutating func appendHex(_ byte: UInt8) {
         append("\\x")
-        appendHexDigits(byte)
-    }
-
-    private func appendHexDigits(_ byte: UInt8) {
-        let digits: StaticString = "0123456789abcdef"
-        digits.withUTF8Buffer { hex in
-            append(hex[Int(byte >> 4)])
-            append(hex[Int(byte & 0xF)])
-        }
+        append(hexDigitsOf: byte)
     }
 }

@@ -3,7 +3,7 @@ public enum OwnerColumns {
     /// PROCESS: `pid/command` of each owner, comma-joined as in `netstat -p`,
     /// or `-` for a socket no process holds.
     public static func column(_ table: OwnerTable) -> TableColumn {
-        TableColumn("PROCESS") { connection, writer in
+        TableColumn("PROCESS", screenPriority: 60, cutPriority: 55) { connection, writer in
             let owners = table.owners(of: connection.inode)
             guard !owners.isEmpty else { return writer.append(UInt8(ascii: "-")) }
             for (index, owner) in owners.enumerated() {

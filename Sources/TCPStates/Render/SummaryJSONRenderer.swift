@@ -2,6 +2,9 @@
 /// `{"source": "netlink", "total": 20, "states": {"LISTEN": 3, ...}}`, and
 /// with `byPort` also `"ports": [{"port": 443, "total": 5, "states": {...}}, ...]`
 /// and `"other": {"total": 12, "states": {...}}` for sockets on none of them.
+/// States carry the names of the protocol counted (UDP's UNCONN). When TCP
+/// and UDP are both counted, the counts of each are under
+/// `"protocols": {"tcp": {...}, "udp": {...}}`, beside the total of both.
 public struct SummaryJSONRenderer {
     public var byPort = false
 
@@ -11,34 +14,53 @@ public struct SummaryJSONRenderer {
         writer.append("{\"source\": \"")
         writer.append(summary.source?.rawValue ?? SourceKind.auto.rawValue)
         writer.append("\", ")
-        counts(summary.total, states: summary.states, to: writer)
-        if byPort {
-            writer.append(", \"ports\": [")
-            var first = true
-            for (port, counts) in summary.byPort {
-                guard case .port(let number) = port else { continue }
-                writer.append(first ? "\n{\"port\": " : ",\n{\"port\": ")
-                first = false
-                writer.append(decimal: UInt64(number))
-                writer.append(", ")
-                self.counts(counts, states: summary.states, to: writer)
+        if summary.transports.count == 1, let transport = summary.transports.first {
+            counts(of: transport, in: summary, to: writer)
+        } else {
+            writer.append("\"total\": ")
+            writer.append(decimal: UInt64(summary.total.total))
+            writer.append(", \"protocols\": {")
+            for (index, transport) in summary.transports.enumerated() {
+                writer.append(index == 0 ? "\"" : ", \"")
+                writer.append(transport.rawValue)
+                writer.append("\": {")
+                counts(of: transport, in: summary, to: writer)
                 writer.append(UInt8(ascii: "}"))
             }
-            writer.append(first ? "], \"other\": {" : "\n], \"other\": {")
-            let other = summary.byPort.first { $0.port == .other }?.counts ?? StateCounts()
-            counts(other, states: summary.states, to: writer)
             writer.append(UInt8(ascii: "}"))
         }
         writer.append("}\n")
         try writer.flushIfFull()
     }
 
+    /// The members of one protocol's counts: total and states, and per port.
+    private func counts(of transport: TransportProtocol, in summary: StateSummary, to writer: ByteWriter) {
+        counts(summary.total(of: transport), transport, summary, to: writer)
+        guard byPort else { return }
+        let ports = summary.byPort(of: transport)
+        writer.append(", \"ports\": [")
+        var first = true
+        for (port, counts) in ports {
+            guard case .port(let number) = port else { continue }
+            writer.append(first ? "\n{\"port\": " : ",\n{\"port\": ")
+            first = false
+            writer.append(decimal: UInt64(number))
+            writer.append(", ")
+            self.counts(counts, transport, summary, to: writer)
+            writer.append(UInt8(ascii: "}"))
+        }
+        writer.append(first ? "], \"other\": {" : "\n], \"other\": {")
+        counts(ports.first { $0.port == .other }?.counts ?? StateCounts(), transport, summary, to: writer)
+        writer.append(UInt8(ascii: "}"))
+    }
+
     /// `"total": N, "states": {"NAME": n, ...}`
-    private func counts(_ counts: StateCounts, states: StateSet, to writer: ByteWriter) {
+    private func counts(_ counts: StateCounts, _ transport: TransportProtocol, _ summary: StateSummary,
+                        to writer: ByteWriter) {
         writer.append("\"total\": ")
         writer.append(decimal: UInt64(counts.total))
         writer.append(", \"states\": {")
-        for (index, row) in counts.rows(states: states).enumerated() {
+        for (index, row) in summary.rows(counts, of: transport).enumerated() {
             if index > 0 { writer.append(", ") }
             writer.append(UInt8(ascii: "\""))
             writer.append(row.name)

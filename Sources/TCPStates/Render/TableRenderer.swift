@@ -3,10 +3,12 @@
 /// memory stays the same for ten sockets or a million.
 ///
 /// The first `measuredRows` rows are held back. A listing that ends within
-/// them gets columns as wide as their widest cell. A longer one is written
-/// with columns as wide as any cell can be for the families listed (like
-/// netstat's fixed columns, but never overflowing), so that every further
-/// row can be written as it arrives and still line up.
+/// them gets columns as wide as their widest cell. A longer one is streamed
+/// with widths that are the sample's, raised to a bound that the rest of the
+/// listing stays within (`Widths.streaming`): as narrow as `ss -tan` for an
+/// IPv4 listing of any length. A later cell wider than its bound (an IPv6
+/// socket after a sample of IPv4 ones, a queue past 9,999,999 bytes) is
+/// written whole and shifts the rest of its own line; no value is ever cut.
 public struct TableRenderer: ConnectionSink {
     /// Rows held back to measure before the table switches to fixed widths.
     public static let measuredRows = 1024
@@ -20,10 +22,17 @@ public struct TableRenderer: ConnectionSink {
         /// The header's own widths: the narrowest a table gets.
         static let header = Widths(state: 5, recvQueue: 6, sendQueue: 6, local: 5)
 
-        /// Room for any row: `UNKNOWN(255)`, 10-digit queues, a full IPv6 endpoint
-        /// (`[ffff:...:ffff]:65535`) or an IPv4 one (`255.255.255.255:65535`).
-        static func fixed(ipv6: Bool) -> Widths {
-            Widths(state: 12, recvQueue: 10, sendQueue: 10, local: ipv6 ? 47 : 21)
+        /// The widest cell that the rest of a listing can have, given the
+        /// widths a sample measured (`sample`) and whether it held IPv6:
+        /// - STATE: the longest diagram name (`ESTABLISHED`);
+        /// - queues: 7 digits. The kernel caps a queue at the socket's buffer,
+        ///   whose default ceilings (tcp_rmem 6 MiB, tcp_wmem 4 MiB, somaxconn
+        ///   4096 for a listener) all have 7 digits or fewer;
+        /// - LOCAL: `255.255.255.255:65535`, or `[` a full IPv6 address `]:65535`
+        ///   when the families asked for or the sample include IPv6.
+        static func streaming(sample: Widths, ipv6: Bool) -> Widths {
+            Widths(state: max(sample.state, 11), recvQueue: max(sample.recvQueue, 7),
+                   sendQueue: max(sample.sendQueue, 7), local: max(sample.local, ipv6 ? 47 : 21))
         }
     }
 
@@ -32,7 +41,7 @@ public struct TableRenderer: ConnectionSink {
     private let listsIPv6: Bool
     private var held: [Connection] = []
     /// Set once rows are streamed with fixed widths.
-    private var streamingWidths: Widths?
+    private var streaming: TableAligner?
 
     /// A table for connections of `families`, which bound the address columns' width.
     public init(writer: ByteWriter, showsHeader: Bool = true, families: Set<AddressFamily> = [.ipv4, .ipv6]) {
@@ -44,8 +53,8 @@ public struct TableRenderer: ConnectionSink {
     public mutating func begin(source: SourceKind) throws {}
 
     public mutating func add(_ connection: Connection) throws {
-        if let widths = streamingWidths {
-            writeRow(connection, widths)
+        if let aligner = streaming {
+            Self.writeRow(connection, aligner, to: writer)
             try writer.flushIfFull()
             return
         }
@@ -53,65 +62,62 @@ public struct TableRenderer: ConnectionSink {
             held.append(connection)
             return
         }
-        let widths = Widths.fixed(ipv6: listsIPv6)
-        streamingWidths = widths
-        try writeHeld(widths)
+        let sample = Self.measure(held)
+        let aligner = Self.aligner(.streaming(sample: sample, ipv6: listsIPv6 && held.contains { $0.family == .ipv6 }))
+        streaming = aligner
+        try writeHeld(aligner)
         held = []
-        writeRow(connection, widths)
+        Self.writeRow(connection, aligner, to: writer)
         try writer.flushIfFull()
     }
 
     /// Writes what is still held back, measured.
     public mutating func finish() throws {
-        guard streamingWidths == nil else { return }
+        guard streaming == nil else { return }
+        try writeHeld(Self.aligner(Self.measure(held)))
+        held = []
+    }
+
+    static func measure(_ connections: [Connection]) -> Widths {
         var widths = Widths.header
-        for c in held {
+        for c in connections {
             widths.state = max(widths.state, stateText(c).count)
             widths.recvQueue = max(widths.recvQueue, decimalWidth(UInt64(c.recvQueue)))
             widths.sendQueue = max(widths.sendQueue, decimalWidth(UInt64(c.sendQueue)))
             widths.local = max(widths.local, Self.length(of: c.local))
         }
-        try writeHeld(widths)
-        held = []
+        return widths
     }
 
-    private func writeHeld(_ widths: Widths) throws {
-        if showsHeader { writeHeader(widths) }
+    static func aligner(_ widths: Widths) -> TableAligner {
+        TableAligner([
+            .init(header: "STATE", width: widths.state),
+            .init(header: "RECV-Q", alignsRight: true, width: widths.recvQueue),
+            .init(header: "SEND-Q", alignsRight: true, width: widths.sendQueue),
+            .init(header: "LOCAL", width: widths.local),
+            .init(header: "REMOTE"),
+        ])
+    }
+
+    private func writeHeld(_ aligner: TableAligner) throws {
+        if showsHeader { aligner.writeHeader(to: writer) }
         for connection in held {
-            writeRow(connection, widths)
+            Self.writeRow(connection, aligner, to: writer)
             try writer.flushIfFull()
         }
     }
 
-    /// The most bytes one row takes.
-    private static let maxRowLength = 12 + 2 + 10 + 2 + 10 + 2 + 2 * ByteCursor.maxEndpointLength + 2 + 1
+    /// Room for a row whose cells fit their columns (a wider one makes the writer grow).
+    private static let expectedRowLength = 12 + 2 + 10 + 2 + 10 + 2 + 2 * ByteCursor.maxEndpointLength + 2 + 1
 
-    private func writeHeader(_ widths: Widths) {
-        writer.write(atMost: Self.maxRowLength) { cursor in
-            cursor.append("STATE")
-            cursor.appendSpaces(widths.state - 5 + 2)
-            cursor.appendSpaces(widths.recvQueue - 6)
-            cursor.append("RECV-Q  ")
-            cursor.appendSpaces(widths.sendQueue - 6)
-            cursor.append("SEND-Q  LOCAL")
-            cursor.appendSpaces(widths.local - 5 + 2)
-            cursor.append("REMOTE\n")
-        }
-    }
-
-    private func writeRow(_ c: Connection, _ widths: Widths) {
-        writer.write(atMost: Self.maxRowLength) { cursor in
-            let text = stateText(c)
-            text.write(to: &cursor)
-            cursor.appendSpaces(widths.state - text.count + 2)
-            cursor.append(decimal: UInt64(c.recvQueue), rightAlignedIn: widths.recvQueue)
-            cursor.appendSpaces(2)
-            cursor.append(decimal: UInt64(c.sendQueue), rightAlignedIn: widths.sendQueue)
-            cursor.appendSpaces(2)
-            let localStart = cursor.position
-            cursor.append(endpoint: c.local)
-            cursor.appendSpaces(widths.local - (cursor.position - localStart) + 2)
-            cursor.append(endpoint: c.remote)
+    @inline(__always)
+    private static func writeRow(_ c: Connection, _ aligner: TableAligner, to writer: ByteWriter) {
+        writer.write(atMost: expectedRowLength) { cursor in
+            aligner.cell(0, &cursor) { stateText(c).write(to: &$0) }
+            aligner.cell(1, &cursor) { $0.append(decimal: UInt64(c.recvQueue)) }
+            aligner.cell(2, &cursor) { $0.append(decimal: UInt64(c.sendQueue)) }
+            aligner.cell(3, &cursor) { $0.append(endpoint: c.local) }
+            aligner.cell(4, &cursor) { $0.append(endpoint: c.remote) }
             cursor.append(UInt8(ascii: "\n"))
         }
     }
@@ -120,9 +126,9 @@ public struct TableRenderer: ConnectionSink {
     static func length(of endpoint: Endpoint) -> Int {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ByteCursor.maxEndpointLength) { room in
             guard let base = room.baseAddress else { return 0 }
-            var cursor = ByteCursor(base)
+            var cursor = ByteCursor(base: base, end: base + room.count, writer: nil)
             cursor.append(endpoint: endpoint)
-            return cursor.position - base
+            return cursor.written
         }
     }
 }

@@ -2,7 +2,7 @@
 public enum TimerColumns {
     /// TIMER: `kind,time-left,retransmits` as in ss's `timer:(...)`, such as
     /// `time_wait,59.2s,0` or `keepalive,7199.9s,0`; `-` when none is armed.
-    public static var column: TableColumn { TableColumn("TIMER") { connection, writer in
+    public static var column: TableColumn { TableColumn("TIMER", screenPriority: 15, cutPriority: 12) { connection, writer in
         guard let timer = connection.timer else { return writer.append(UInt8(ascii: "-")) }
         writer.append(timer.name)
         writer.append(UInt8(ascii: ","))

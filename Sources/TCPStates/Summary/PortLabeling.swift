@@ -20,13 +20,16 @@ public enum SummaryPort: Hashable, Sendable, Comparable {
 public struct PortLabeling: Sendable {
     /// Local ports of the listening sockets (the whole namespace's, not only the filtered ones).
     public var listenerPorts: Set<UInt16>
+    /// Local ports of the UDP sockets connected to no one: UDP's listeners.
+    public var udpListenerPorts: Set<UInt16> = []
     /// Ports named with `--port`, `--local-port` and `--remote-port`.
     public var named: PortRanges?
     public var namedLocal: PortRanges?
     public var namedRemote: PortRanges?
 
-    public init(listenerPorts: Set<UInt16>, filter: ConnectionFilter) {
+    public init(listenerPorts: Set<UInt16>, udpListenerPorts: Set<UInt16> = [], filter: ConnectionFilter) {
         self.listenerPorts = listenerPorts
+        self.udpListenerPorts = udpListenerPorts
         named = filter.ports
         namedLocal = filter.localPorts
         namedRemote = filter.remotePorts
@@ -36,16 +39,16 @@ public struct PortLabeling: Sendable {
     /// otherwise the local, then the remote port when the user named it.
     public func port(of connection: Connection) -> SummaryPort {
         let local = connection.local.port, remote = connection.remote.port
-        if listenerPorts.contains(local) { return .port(local) }
+        if (connection.transport == .tcp ? listenerPorts : udpListenerPorts).contains(local) { return .port(local) }
         if named?.contains(local) == true || namedLocal?.contains(local) == true { return .port(local) }
         if named?.contains(remote) == true || namedRemote?.contains(remote) == true { return .port(remote) }
         return .other
     }
 
-    /// Ports reported even when no socket is on them: the listeners' and the
-    /// single ports the user named (a range is not spelled out).
-    public var reportedPorts: Set<SummaryPort> {
-        var ports = Set(listenerPorts.map(SummaryPort.port))
+    /// Ports of `transport` reported even when no socket is on them: the
+    /// listeners' and the single ports the user named (a range is not spelled out).
+    public func reportedPorts(of transport: TransportProtocol) -> Set<SummaryPort> {
+        var ports = Set((transport == .tcp ? listenerPorts : udpListenerPorts).map(SummaryPort.port))
         for list in [named, namedLocal, namedRemote].compactMap({ $0 }) {
             for range in list.ranges where range.lower == range.upper { ports.insert(.port(range.lower)) }
         }

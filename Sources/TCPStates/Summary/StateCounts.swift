@@ -42,7 +42,13 @@ public struct StateCounts: Hashable, Sendable {
     /// Name and count of `states` in diagram order, zeros included, then the
     /// unknown states met, by number.
     public func rows(states: StateSet) -> [(name: String, count: Int)] {
-        states.states.map { ($0.name, self[$0]) }
+        rows(states.states, naming: \.name)
+    }
+
+    /// Name and count of `states` in the order given, zeros included, then
+    /// the unknown states met, by number.
+    public func rows(_ states: [TCPState], naming name: (TCPState) -> String) -> [(name: String, count: Int)] {
+        states.map { (name($0), self[$0]) }
             + unknown.sorted { $0.key < $1.key }.map { (stateName(kernel: $0.key), $0.value) }
     }
 }

@@ -15,10 +15,13 @@ public struct StateTransition: Equatable, Sendable {
     /// The kernel reported CLOSE and sock_diag found a TIME_WAIT socket with
     /// the same endpoints right after: `state` is TIME_WAIT, seen through sock_diag.
     public var stateSeenThroughSockDiag: Bool
+    /// The network namespace of the socket, nil when it could not be known
+    /// (the socket was gone, or its endpoints stood in several namespaces).
+    public var netns: NetnsIdentity?
 
     public init(
         time: UInt64, local: Endpoint, remote: Endpoint, previousState: UInt8, state: UInt8,
-        stateNanoseconds: UInt64?, task: TaskName?, stateSeenThroughSockDiag: Bool = false
+        stateNanoseconds: UInt64?, task: TaskName?, stateSeenThroughSockDiag: Bool = false, netns: NetnsIdentity? = nil
     ) {
         self.time = time
         self.local = local
@@ -28,6 +31,7 @@ public struct StateTransition: Equatable, Sendable {
         self.stateNanoseconds = stateNanoseconds
         self.task = task
         self.stateSeenThroughSockDiag = stateSeenThroughSockDiag
+        self.netns = netns
     }
 
     public var family: AddressFamily { local.address.family }

@@ -7,8 +7,14 @@
 /// arrow is -> TIME_WAIT), or still in FIN_WAIT_2 (an orphaned socket,
 /// close()d before the peer's FIN: its TIME_WAIT comes later, silently). The
 /// second kind is looked up again, at growing intervals, until it is in
-/// TIME_WAIT or gone.
+/// TIME_WAIT or gone. Each lookup asks the namespace of the socket when it is
+/// known, else every namespace: the one where the endpoints stand names the arrow.
 public struct TimewaitFollower {
+    /// What a lookup found: the state of the socket with the transition's
+    /// endpoints, and its namespace. nil when there is none, or when several
+    /// namespaces have one and the transition's namespace is not known.
+    public typealias Lookup = (StateTransition) -> (state: UInt8, netns: NetnsIdentity)?
+
     private typealias K = KernelTCPState
     struct Pending {
         var transition: StateTransition
@@ -18,11 +24,12 @@ public struct TimewaitFollower {
         var interval: UInt64
     }
 
-    /// The kernel state of the socket with these endpoints now, nil when there is none.
-    private let lookup: (Endpoint, Endpoint) -> UInt8?
+    private let lookup: Lookup
+    /// The same endpoints may stand in two namespaces at once.
     struct Key: Hashable {
         var local: Endpoint
         var remote: Endpoint
+        var netns: UInt64?
     }
 
     private var pending: [Key: Pending] = [:]
@@ -32,7 +39,7 @@ public struct TimewaitFollower {
     static let firstInterval: UInt64 = 1_000_000        // 1 ms
     static let longestInterval: UInt64 = 1_000_000_000  // 1 s
 
-    public init(capacity: Int = 65536, lookup: @escaping (Endpoint, Endpoint) -> UInt8?) {
+    public init(capacity: Int = 65536, lookup: @escaping Lookup) {
         self.lookup = lookup
         self.capacity = capacity
     }
@@ -44,20 +51,22 @@ public struct TimewaitFollower {
         guard transition.state == K.close, transition.previousState == K.finWait2 || transition.previousState == K.closing else {
             return transition
         }
+        guard let found = lookup(transition) else { return transition }
         var shown = transition
-        switch lookup(transition.local, transition.remote) {
+        shown.netns = found.netns
+        switch found.state {
         case K.timeWait:
             shown.state = K.timeWait
             shown.stateSeenThroughSockDiag = true
             return shown
         case K.finWait2 where transition.previousState == K.finWait2 && pending.count < capacity:
             let entered = timestamp &- (transition.stateNanoseconds ?? 0)
-            pending[Key(local: transition.local, remote: transition.remote)] = Pending(
-                transition: transition, enteredAt: transition.stateNanoseconds == nil ? 0 : entered,
+            pending[Key(local: transition.local, remote: transition.remote, netns: found.netns.inode)] = Pending(
+                transition: shown, enteredAt: transition.stateNanoseconds == nil ? 0 : entered,
                 nextCheck: timestamp &+ Self.firstInterval, interval: Self.firstInterval)
             return nil
         default:
-            return transition
+            return shown
         }
     }
 
@@ -67,7 +76,7 @@ public struct TimewaitFollower {
     public mutating func check(now: UInt64, wallClockOffset: UInt64) -> [StateTransition] {
         var seen: [StateTransition] = []
         for (key, item) in pending where item.nextCheck <= now {
-            let state = lookup(key.local, key.remote)
+            let state = lookup(item.transition)?.state
             if state == K.finWait2 {
                 let interval = min(item.interval * 2, Self.longestInterval)
                 pending[key]?.interval = interval
@@ -87,10 +96,10 @@ public struct TimewaitFollower {
         return seen.sorted { $0.time < $1.time }
     }
 
-    /// The peer of a followed socket changed state (on loopback, typically:
-    /// it sent its FIN): look the followed one up at the next check.
-    public mutating func peerChanged(local: Endpoint, remote: Endpoint) {
-        let key = Key(local: remote, remote: local)
+    /// The peer of a followed socket changed state in namespace `netns` (on
+    /// loopback, typically: it sent its FIN): look the followed one up at the next check.
+    public mutating func peerChanged(local: Endpoint, remote: Endpoint, netns: UInt64?) {
+        let key = Key(local: remote, remote: local, netns: netns)
         if pending[key] != nil { pending[key]?.nextCheck = 0 }
     }
 

@@ -11,6 +11,10 @@ public struct TraceSchedule: Equatable, Sendable {
     /// leaving the CPU to the workload (the buffer holds far more).
     static let busyPages = 4
     static let busyPauseMicroseconds: UInt32 = 20_000
+    /// After waking for new events, wait this long before reading them: the
+    /// kernel reports a listen() or connect() before it hashes the socket,
+    /// and a sock_diag lookup made at once would not find it yet.
+    public static let settleMicroseconds: UInt32 = 2_000
 
     /// When the trace ends (trace clock), nil for never.
     public let end: UInt64?

@@ -18,11 +18,21 @@ public struct ScreenLine: Equatable, Sendable {
 /// of the latest transitions. Pure: lines in, no terminal involved. The
 /// rows are in the tracker's `order`, which must not be nil; only the rows
 /// shown are formatted.
+///
+/// Nothing is cut silently: a narrow window hides whole columns (the title
+/// says which), a value that must still be cut ends in `…`, addresses and
+/// ports are never cut, and text lines lose whole words or parts.
 public struct WatchScreen {
     public var width: Int
     public var height: Int
-    /// What is watched (source, interval, filters), shown after the clock; printable ASCII.
+    /// What is watched (source, interval, filters), shown after the clock; escaped text.
     public var title: String
+    /// The listing's columns, the same as the one-shot table's; the screen
+    /// writes STATE itself (`OLD -> NEW` for a change) and adds AGE.
+    public var columns: [TableColumn] = ListingColumn.standard.map { $0.tableColumn(owners: nil) }
+    /// Shown in the title, after the clock, while set: that events were lost
+    /// (`LOST 12 closes`); the session sets and clears it.
+    public var lossMarker: String?
     /// Offset of the local time zone, for the clock and the transition times.
     public var utcOffsetSeconds = 0
     public var paused = false
@@ -39,26 +49,53 @@ public struct WatchScreen {
 
     public func lines(_ tracker: SocketTracker, at now: WatchInstant) -> [ScreenLine] {
         guard width > 0, height > 0 else { return [] }
-        let clock = CalendarTime(milliseconds: now.wallMilliseconds, utcOffsetSeconds: utcOffsetSeconds).clockText
-        let keys = paused ? "[paused: space resumes, q quits]" : "(space pauses, arrows scroll, q quits)"
-        var lines = [ScreenLine("\(clock)  \(title)  \(keys)", .title),
-                     ScreenLine(tracker.counts.text)]
+        var lines: [ScreenLine] = []
+        var hidden: [String] = []
         let rowCount = Self.rowCount(tracker)
         let space = layoutSpace(rowCount: rowCount, transitionCount: tracker.transitions.count)
         if space.tableRows >= 1 {
             let first = min(max(0, firstRow), rowCount - space.visibleRows)
-            lines += TableLayout(rows: tableRows(first..<(first + space.visibleRows), tracker, at: now)).lines
+            let rows = tableRows(first..<(first + space.visibleRows), tracker, at: now)
+            let table = TableLayout(rows: rows, columns: columns, width: width).layout
+            lines += table.lines
+            hidden = table.hidden
             if space.visibleRows < rowCount {
-                let above = first > 0 ? " (\(first) above, \(rowCount - space.visibleRows - first) below)" : ""
-                lines.append(ScreenLine("... and \(rowCount - space.visibleRows) more" + above, .dim))
+                let more = rowCount - space.visibleRows
+                let forms = ["... and \(more) more" + (first > 0 ? " (\(first) above, \(more - first) below)" : ""),
+                             "... and \(more) more", "... \(more) more", "...\(more)"]
+                lines.append(ScreenLine(forms.first { textWidth($0) <= width } ?? forms[3], .dim))
             }
         }
         let paneRows = space.paneRows
         if paneRows > 0 {
             lines.append(ScreenLine("TRANSITIONS", .heading))
-            lines += TransitionLayout(events: tracker.transitions.suffix(paneRows), utcOffsetSeconds: utcOffsetSeconds).lines
+            lines += TransitionLayout(events: tracker.transitions.suffix(paneRows), utcOffsetSeconds: utcOffsetSeconds,
+                                      width: width).lines
         }
-        return lines.prefix(height).map { ScreenLine(String($0.text.utf8.prefix(width)) ?? "", $0.style) }
+        let header = [ScreenLine(titleLine(at: now, hidden: hidden), .title),
+                      ScreenLine(fitParts(tracker.counts.parts, width: width))]
+        return (header + lines).prefix(height).map { ScreenLine(cutToWidth($0.text, width), $0.style) }
+    }
+
+    /// `12:00:01  LOST 3 closes  tcpstates --watch  netlink  every 1s  hidden: SEND-Q RECV-Q  (space pauses, ...)`:
+    /// the clock and the loss marker always; then the columns hidden (by
+    /// name, else by number); the title by whole words; the keys when there is room.
+    private func titleLine(at now: WatchInstant, hidden: [String]) -> String {
+        let clock = CalendarTime(milliseconds: now.wallMilliseconds, utcOffsetSeconds: utcOffsetSeconds).clockText
+        let keys = paused ? "[paused: space resumes, q quits]" : "(space pauses, arrows scroll, q quits)"
+        let hiddenText = hidden.isEmpty ? "" : "hidden: " + hidden.joined(separator: " ")
+        let full = [clock, lossMarker ?? "", title, hiddenText, keys].filter { !$0.isEmpty }.joined(separator: "  ")
+        if textWidth(full) <= width { return full }
+        // Without the keys: what is hidden (by name, else how many) before
+        // the title, the title by whole words.
+        let required = [clock, lossMarker ?? "", paused ? "[paused]" : ""].filter { !$0.isEmpty }
+        let head = required.joined(separator: "  ")
+        let notes = hidden.isEmpty ? [""] : [hiddenText, "\(hidden.count) columns hidden", "\(hidden.count) hidden"]
+        let note = notes.first { textWidth(head) + 2 + textWidth($0) <= width } ?? ""
+        let withoutTitle = fitParts(required + [note], width: width, required: required.count)
+        let room = width - textWidth(withoutTitle) - 2
+        guard !title.isEmpty, room >= 6, !withoutTitle.hasSuffix("…") else { return withoutTitle }
+        return withoutTitle + "  " + fitWords(title, width: room)
     }
 
     /// Moves the first row shown for a scrolling key, within range for the tracker's rows.
@@ -155,11 +192,13 @@ public struct WatchScreen {
 }
 
 extension StateCounts {
-    /// `12 sockets  LISTEN 2  ESTABLISHED 8  TIME_WAIT 2`: the non-zero states in diagram order.
-    var text: String {
-        let parts = rows(states: .all).filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }
-        return (["\(total) socket\(total == 1 ? "" : "s")"] + parts).joined(separator: "  ")
+    /// `12 sockets`, `LISTEN 2`, `ESTABLISHED 8`, `TIME_WAIT 2`: the non-zero states in diagram order.
+    var parts: [String] {
+        ["\(total) socket\(total == 1 ? "" : "s")"] + rows(states: .all).filter { $0.count > 0 }.map { "\($0.name) \($0.count)" }
     }
+
+    /// The parts as one line.
+    var text: String { parts.joined(separator: "  ") }
 }
 
 /// Endpoint text as the table prints it.
