@@ -89,6 +89,21 @@ docs: deps
 bench: bench-deps
 	RELEASE_LINK="$(RELEASE_LINK)" bench/run.sh
 
+# The unit and integration tests under AddressSanitizer, then the threaded
+# parts under ThreadSanitizer (the /proc read-ahead, the per-namespace
+# workers, the listers and watches that use them, the tests under pressure).
+# The integration tests run the sanitized binaries, so a report there fails
+# the test that ran them. Each sanitizer builds into its own scratch path.
+# LeakSanitizer stays off here: at exit it reports what the argument parser
+# and XCTest still hold (process-lifetime objects, not leaks), and that exit
+# status would fail every test. Leaks per input are what `make fuzz` checks.
+TSAN_TESTS ?= ReadAheadFile|ProcNetFile|ConnectionLister|Namespace|RealSockets|WatchEvent|Pressure
+sanitize: deps python-deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_TESTS)'
+
 # libFuzzer targets (Fuzz/*.swift), one per decoder of outside input. The
 # library is compiled once with coverage and AddressSanitizer into
 # .build-fuzz, each target links it; `make fuzz` runs each for FUZZ_SECONDS
@@ -164,4 +179,4 @@ uninstall:
 		$(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/tcpstates.fish
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan .build-fuzz

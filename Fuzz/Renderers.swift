@@ -107,8 +107,8 @@ public func fuzzRenderers(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         connections.append(connection)
     }
 
-    var columns = StandardColumns.columns(showsProtocol: true)
-    columns += [TimerColumns.column, OwnerColumns.column(owners), InfoColumns.column]
+    let columns = ([ListingColumn.transport] + ListingColumn.standard + [.timer, .process, .info])
+        .map { $0.tableColumn(owners: owners) }
     let table = rendered { try ColumnTable(columns: columns).render(connections, to: $0) }
     checkTable(table, lines: connections.count + 1, "ColumnTable")
     let plain = rendered { writer in
@@ -120,11 +120,7 @@ public func fuzzRenderers(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     checkTable(plain, lines: connections.count + 1, "TableRenderer")
     let json = rendered { writer in
         var renderer = JSONRenderer(writer: writer)
-        renderer.extraMembers = { connection, writer in
-            OwnerColumns.appendJSON(owners.owners(of: connection.inode), to: writer)
-            TimerColumns.appendJSON(connection.timer, to: writer)
-            InfoColumns.appendJSON(connection.tcpInfo, to: writer)
-        }
+        renderer.extraMembers = JSONMembers([.process, .timer, .tcpInfo]).writer(owners: owners)
         try renderer.begin(source: .netlink)
         for connection in connections { try renderer.add(connection) }
         try renderer.finish()

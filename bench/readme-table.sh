@@ -20,13 +20,23 @@ function cells(line, out,    n, i, parts) {
 /^- date: / { date = substr($0, 9) }
 /^- machine: / { machine = substr($0, 12); sub(/, load average.*/, "", machine) }
 # "## 100000 sockets": keep the rows of the largest size measured.
-/^## [0-9]+ sockets$/ { size = $2 + 0; section = "size"; if (size > largest) { largest = size; rows = 0 } ; next }
+/^## [0-9]+ sockets$/ {
+    size = $2 + 0; section = "size"
+    if (size > largest) { largest = size; rows = 0 }
+    if (!smallest || size < smallest) { smallest = size; first = "" }
+    next
+}
 /^## Peak RSS/ { section = "rss"; next }
 /^## / { section = ""; next }
 section == "size" && size == largest && /^\| / && !/^\| pair / && !/^\|---/ {
     n = cells($0, c)
     # pair | tcpstates | peer | tcpstates ms | peer ms | ratio | ...
     if (n >= 6) { rows++; row[rows] = "| " c[2] " | " c[3] " | " c[4] " | " c[5] " | " c[6] " |" }
+}
+# The first pair (the full listing) at the smallest size: what start-up costs.
+section == "size" && size == smallest && first == "" && /^\| / && !/^\| pair / && !/^\|---/ {
+    n = cells($0, c)
+    if (n >= 6) first = sprintf("At %d sockets start-up dominates: %s %s ms, %s %s ms.", size, c[2], c[4], c[3], c[5])
 }
 section == "rss" && /^\| `/ {
     n = cells($0, c)
@@ -46,5 +56,6 @@ END {
         printf "Peak RSS at %d sockets: %s MiB for `tcpstates`, %s MiB for `ss -tan` (ratio %s).\n",
             largest, rss["`tcpstates`"], rss["`ss -tan`"], ratio["`tcpstates`"]
     }
+    if (first != "" && smallest < largest) { print ""; print first }
 }
 ' "$results"

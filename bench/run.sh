@@ -216,7 +216,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # One watch refresh against one one-shot listing (issue 3's target: at most
 # 1.2x), at the sizes above 10 sockets; BENCH_WATCH=0 leaves it out.
-WATCH_AT=$(for N in $SIZES; do [ "$N" -ge 1000 ] && printf '%s ' "$N"; done)
+WATCH_AT=$(for N in $SIZES; do if [ "$N" -ge 1000 ]; then printf "%s " "$N"; fi; done)
 if [ "${BENCH_WATCH:-1}" = 1 ] && [ -n "$WATCH_AT" ]; then
     say "watch refresh at $WATCH_AT sockets"
     {
@@ -233,6 +233,21 @@ fi
 if [ "${BENCH_STARTUP:-1}" = 1 ] && command -v valgrind >/dev/null; then
     say "start-up profile (callgrind)"
     { echo; bench/startup.sh "$TCPSTATES"; } >>"$WORK/results.md"
+fi
+
+# The watch under churn (issue 11): closes printed against the kernel's destroy
+# messages (target 1.000), CPU per second of churn, RSS over a soak of
+# WATCH_SOAK_SECONDS (600 by default; BENCH_WATCH_CHURN=0 leaves it out).
+if [ "${BENCH_WATCH_CHURN:-1}" = 1 ]; then
+    say "watch under churn (soak ${WATCH_SOAK_SECONDS:-600} s)"
+    {
+        echo
+        echo "## Watch under churn"
+        echo
+        echo "Socket ends printed by \`--watch --json\` against the kernel's destroy messages, counted by an independent listener; target 1.000 (bench/watch-churn.sh)."
+        echo
+        bench/watch-churn.sh
+    } >>"$WORK/results.md"
 fi
 
 cp "$WORK/results.md" "$RESULTS"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # How fast one process can open and close loopback connections untraced,
-# under `tcpstates trace` and under libbpf-tools' tcpstates, and what each
-# tracer lost. Root; each run in a fresh network namespace (TIME_WAIT from the
+# under `tcpstates trace` (run inside the workload's namespace, and run on
+# the host, which must find each socket's namespace) and under libbpf-tools'
+# tcpstates, and what each tracer lost. Root; each run in a fresh network namespace (TIME_WAIT from the
 # previous run would slow connect()).
 #
 #   bench/trace-rate.sh [CONNECTIONS [RUNS]]     default 20000 connections, 3 runs
@@ -49,6 +50,11 @@ start_ours() {
     tracer=$!
     sleep 1
 }
+start_ours_host() {
+    sh -c "exec $ours trace --json --port $port > /dev/null 2> $out/ours-host.err" &
+    tracer=$!
+    sleep 1
+}
 start_libbpf() {
     unshare -m sh -c "mount -t tracefs nodev /sys/kernel/tracing && exec $libbpf > /dev/null 2> $out/libbpf.err" &
     tracer=$!
@@ -61,10 +67,10 @@ stop_tracer() {
     tracer=
 }
 
-settings="untraced ours libbpf"
+settings="untraced ours ours-host libbpf"
 if [ ! -x "$libbpf" ]; then
     echo "libbpf-tools: $libbpf missing (apt-get install libbpf-tools); skipped"
-    settings="untraced ours"
+    settings="untraced ours ours-host"
 fi
 # Round-robin, so that the load of the rest of the machine falls on every setting alike.
 for setting in $settings; do : > "$out/$setting.rates"; done
@@ -75,6 +81,7 @@ for run in $(seq "$runs"); do
         case $setting in
         untraced) burst ;;
         ours) start_ours; burst; stop_tracer; note=$(sed 's/^tcpstates: //' "$out/ours.err") ;;
+        ours-host) start_ours_host; burst; stop_tracer; note=$(sed 's/^tcpstates: //' "$out/ours-host.err") ;;
         libbpf) start_libbpf; burst; stop_tracer
                 note="$(grep -c lost "$out/libbpf.err" || true) lost-event reports on stderr" ;;
         esac

@@ -10,6 +10,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <linux/inet_diag.h>
+#include <linux/filter.h>
 
 #include <libmnl/libmnl.h>
 
@@ -33,6 +34,9 @@ static inline long CMNL_filesystem_type(const char *path) {
     if (statfs(path, &info) != 0) return -1;
     return (long)info.f_type;
 }
+
+/// pipe2(2) is behind _GNU_SOURCE in glibc's headers.
+static inline int CMNL_pipe2(int fds[2], int flags) { return (int)syscall(SYS_pipe2, fds, flags); }
 
 /// unshare(CLONE_NEWNS): a private mount namespace for this process.
 static inline int CMNL_unshare_mount_namespace(void) { return (int)syscall(SYS_unshare, CLONE_NEWNS); }

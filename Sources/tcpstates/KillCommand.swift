@@ -93,7 +93,7 @@ struct KillCommand: ParsableCommand {
             return
         }
         if !yes {
-            let question = ByteWriter { try ConfirmationPrompt.write($0) }
+            let question = ByteWriter { try Terminal.writeStandardError($0) }
             try report.writeCandidates(matched, to: question)
             guard try ConfirmationPrompt.ask("Kill \(matched.count == 1 ? "this socket" : "these \(matched.count) sockets")?") else {
                 throw RuntimeError(message: "not confirmed; nothing was killed")

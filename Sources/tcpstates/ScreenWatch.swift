@@ -4,18 +4,14 @@ import Glibc
 #endif
 
 /// The live screen: redraws after each refresh, destroy event, key and
-/// resize; `space` pauses the display (tracking goes on), `q` or Ctrl-C quits.
+/// resize; `space` pauses the display (tracking goes on), `q` or Ctrl-C
+/// quits, Ctrl-Z (or SIGTSTP) gives the terminal back and stops until `fg`.
 final class ScreenWatch {
-    enum Ending {
-        case quit
-        /// SIGTERM or SIGHUP: re-raised once the terminal is restored.
-        case signal(Int32)
-    }
+    typealias Ending = WatchMode.Ending
 
     private let session: WatchSession
-    private let intervalMilliseconds: Int64
     private let tty = TTY()
-    private let signals: SignalPipe
+    private let signals: SignalEvents
     private var screen: WatchScreen
     private let painter = ScreenPainter(usesColor: TTY.usesColor)
     private let writer = ByteWriter(threshold: .max) { try Terminal.writeStandardOutput($0) }
@@ -23,10 +19,10 @@ final class ScreenWatch {
     /// The filters as given, for the title.
     private let titleSummary: String
 
-    init(session: WatchSession, intervalMilliseconds: Int64, order: ConnectionOrder, filterSummary: String) throws {
+    /// `signals` holds SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP and SIGCONT.
+    init(session: WatchSession, signals: SignalEvents, order: ConnectionOrder, filterSummary: String) {
         self.session = session
-        self.intervalMilliseconds = intervalMilliseconds
-        signals = try SignalPipe([SIGWINCH, SIGINT, SIGTERM, SIGHUP])
+        self.signals = signals
         let size = tty.size
         screen = WatchScreen(width: size.width, height: size.height, title: "")
         session.tracker.order = order
@@ -37,22 +33,25 @@ final class ScreenWatch {
     /// Puts the terminal back as it was; safe to call more than once.
     func restore() {
         tty.restore()
-        signals.close()
+    }
+
+    /// Ctrl-Z: the terminal as it was while stopped, the screen again on `fg`.
+    private func suspend() throws {
+        tty.restore()
+        SignalEvents.stopProcess()
+        try tty.enter()
     }
 
     func run() throws -> Ending {
         // The first poll before the screen: if it fails, the error is printed on the normal screen.
-        _ = try session.refresh(at: WatchClock.now)
-        var nextRefresh = WatchClock.now.monotonicMilliseconds + intervalMilliseconds
+        _ = try session.step(at: WatchClock.now)
         try tty.enter()
         try draw()
-        var fds = [pollfd(fd: signals.readEnd, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: readsKeys ? 0 : -1, events: Int16(POLLIN), revents: 0)]
-        if let destroy = session.destroyFileDescriptor {
-            fds.append(pollfd(fd: destroy, events: Int16(POLLIN), revents: 0))
-        }
+        var fds = [pollfd(fd: signals.fileDescriptor, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: readsKeys ? 0 : -1, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: session.destroyFileDescriptor ?? -1, events: Int16(POLLIN), revents: 0)]
         while true {
-            let ready = poll(&fds, nfds_t(fds.count), WatchClock.pollTimeout(until: nextRefresh, from: WatchClock.now))
+            let ready = poll(&fds, nfds_t(fds.count), session.timeout(at: WatchClock.now))
             if ready < 0 && errno != EINTR {
                 throw RuntimeError(message: "poll failed: \(String(cString: strerror(errno)))")
             }
@@ -62,6 +61,14 @@ final class ScreenWatch {
                     switch number {
                     case SIGWINCH: redraw = true
                     case SIGINT: return .quit
+                    case SIGTSTP:
+                        try suspend()
+                        redraw = true
+                    case SIGCONT:
+                        // Continued after a stop we did not make (SIGSTOP): the shell may have reset the modes.
+                        tty.restore()
+                        try tty.enter()
+                        redraw = true
                     default: return .signal(number)
                     }
                 }
@@ -74,21 +81,15 @@ final class ScreenWatch {
                 for key in keys {
                     switch key {
                     case .quit: return .quit
+                    case .suspend: try suspend()
                     case .togglePause: screen.paused.toggle()
                     default: screen.scroll(key, in: session.tracker)
                     }
                     redraw = true
                 }
             }
-            if fds.count > 2, fds[2].revents != 0 {
-                let events = try session.readDestroyed(at: WatchClock.now)
-                redraw = redraw || (!events.isEmpty && !screen.paused)
-            }
-            if WatchClock.now.monotonicMilliseconds >= nextRefresh {
-                _ = try session.refresh(at: WatchClock.now)
-                nextRefresh = nextRefreshTime(after: nextRefresh, now: WatchClock.now, interval: intervalMilliseconds)
-                redraw = redraw || !screen.paused
-            }
+            let step = try session.step(at: WatchClock.now)
+            redraw = redraw || (!screen.paused && (step.refreshed || !step.events.isEmpty || !step.losses.isEmpty))
             if redraw { try draw() }
         }
     }
@@ -108,11 +109,14 @@ final class ScreenWatch {
         screen.height = size.height
         screen.title = "tcpstates --watch  \(session.source.rawValue)  every \(intervalText)"
             + (titleSummary.isEmpty ? "" : "  \(titleSummary)")
+            // Until a poll after the loss has resynchronised what is shown.
+            + (session.isResynchronising ? "  LOST EVENTS" : "")
         painter.paint(screen.lines(session.tracker, at: WatchClock.now), into: writer)
         try writer.flush()
     }
 
     private var intervalText: String {
-        intervalMilliseconds % 1000 == 0 ? "\(intervalMilliseconds / 1000)s" : "\(Double(intervalMilliseconds) / 1000)s"
+        let intervalMilliseconds = session.schedule.intervalMilliseconds
+        return intervalMilliseconds % 1000 == 0 ? "\(intervalMilliseconds / 1000)s" : "\(Double(intervalMilliseconds) / 1000)s"
     }
 }

@@ -34,6 +34,8 @@ extension TCPStatesCommand {
             // The parser's own help command, for `--help`: written here, where a failed write is seen.
             throw SubcommandHelp(command: TCPStatesCommand.self)
         }
+        // The version is the tool's: `tcpstates trace --version` as before.
+        if arguments.dropFirst().elementsEqual(["--version"]) { return try parseAsRoot(["--version"]) }
         let command: ParsableCommand
         do {
             command = try subcommand.parseAsRoot(Array(arguments.dropFirst()))

@@ -27,6 +27,11 @@ enum Terminal {
         try write(fd: 1, bytes, exitsOnClosedPipe: false)
     }
 
+    /// Bytes on stderr as they are: what `kill` asks about, and its question.
+    static func writeStandardError(_ bytes: UnsafeRawBufferPointer) throws {
+        try write(fd: 2, bytes)
+    }
+
     /// `tcpstates: MESSAGE` on stderr, one line: an error before its exit
     /// status, or a notice that leaves the status as it is (a fallback,
     /// what a source cannot fill, trace's count at exit). There is no

@@ -11,6 +11,10 @@ struct WatchOptions: ParsableArguments {
         "Seconds between refreshes with --watch (default 1, at least 0.1).", valueName: "seconds"))
     var interval: String?
 
+    /// The destroy socket's receive buffer in bytes, for the test that makes the kernel drop messages.
+    @Option(name: .customLong("destroy-buffer"), help: .hidden)
+    var destroyBufferBytes: Int32?
+
     /// The refresh interval in milliseconds.
     var intervalMilliseconds: Int64 {
         get throws {

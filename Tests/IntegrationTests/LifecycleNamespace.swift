@@ -61,10 +61,20 @@ struct WatchEventLine: Equatable, CustomStringConvertible {
     var previous: String?
     var local: String
     var remote: String
+    /// For `lost`: what was lost and how many (nil: unknown).
+    var what: String?
+    var count: Int?
 
     init?(_ line: Substring) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let event = object["event"] as? String, let state = object["state"] as? String,
+              let event = object["event"] as? String else { return nil }
+        if event == "lost" {
+            guard let what = object["what"] as? String, object["time"] is String,
+                  object["count"] is NSNull || object["count"] is Int else { return nil }
+            (self.event, state, local, remote, self.what, count) = (event, "", "", "", what, object["count"] as? Int)
+            return
+        }
+        guard let state = object["state"] as? String,
               let local = Self.endpoint(object["local"]), let remote = Self.endpoint(object["remote"])
         else { return nil }
         self.event = event
@@ -94,10 +104,10 @@ final class EventReader {
     init(_ process: ChildProcess) { self.process = process }
 
     /// Reads until `done` holds for the events so far; throws (with the
-    /// output so far) if it does not within 20 s.
-    func wait(for what: String, _ done: ([WatchEventLine]) -> Bool) throws {
+    /// output so far) if it does not within `timeout`.
+    func wait(for what: String, timeout: Duration = .seconds(20), _ done: ([WatchEventLine]) -> Bool) throws {
         if done(events) { return }
-        let output = try process.collect(until: .now + .seconds(20)) { text in
+        let output = try process.collect(until: .now + timeout) { text in
             guard text.hasSuffix("\n") else { return false }
             return done(events + text.split(separator: "\n").compactMap(WatchEventLine.init))
         }

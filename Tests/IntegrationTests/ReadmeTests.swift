@@ -17,8 +17,9 @@ enum Readme {
     static func text() throws -> String { try Checkout.text("README.md") }
 
     /// The README's examples that show their output, in order. Commands with
-    /// pipes, quotes or comments, and watch and trace (which do not end by
-    /// themselves, or ran elsewhere), are left out.
+    /// pipes, quotes or comments, watch and trace (which do not end by
+    /// themselves, or ran elsewhere) and kill (which would end the sockets
+    /// the other tests need) are left out.
     static func examples() throws -> [Example] {
         var examples: [Example] = []
         var inConsole = false
@@ -39,7 +40,7 @@ enum Readme {
                 let command = line.dropFirst(2)
                 let words = command.split(separator: " ").map(String.init)
                 guard words.first == "tcpstates", !command.contains(where: { "#|'\"".contains($0) }),
-                      !words.contains(where: { ["trace", "-w", "--watch", "--help"].contains($0) }) else { continue }
+                      !words.contains(where: { ["trace", "kill", "-w", "--watch", "--help"].contains($0) }) else { continue }
                 current = Example(arguments: Array(words.dropFirst()), output: [])
             } else {
                 current?.output.append(line)

@@ -53,6 +53,15 @@ struct SubcommandParsingTests {
         }
     }
 
+    @Test("--version is the tool's, also after a subcommand's name")
+    func version() throws {
+        let root = try Self.run(["--version"])
+        #expect(root.termination == .exited(0) && !root.stdout.isEmpty, "\(root)")
+        for name in ["trace", "explain", "kill"] {
+            #expect(try Self.run([name, "--version"]).stdout == root.stdout, "\(name)")
+        }
+    }
+
     @Test("help that cannot be written exits 1 with one line", .enabled(if: FileManager.default.fileExists(atPath: "/dev/full")))
     func helpToAFullDevice() throws {
         let binary = try TestEnvironment.binary("tcpstates")

@@ -67,6 +67,22 @@ struct WatchEventTests {
         #expect(watch.of(local: server, remote: client).count == 1)
     }
 
+    @Test("a reader that goes away (`| head -1`) ends the watch without waiting for a refresh")
+    func endsWhenTheReaderGoesAway() throws {
+        let namespace = try LifecycleNamespace(port: 7104)
+        defer { namespace.tearDown() }
+        // A refresh a minute away: only noticing the closed pipe can end it sooner.
+        let process = try ChildProcess(["ip", "netns", "exec", namespace.name, "sh", "-c",
+                                        "\"$0\" --watch --interval 60 --port 7104 | head -1", namespace.tcpstates])
+        defer { process.stop() }
+        // stderr stays open until tcpstates itself has ended.
+        let output = try process.collect(until: .now + .seconds(30))
+        #expect(process.wait(timeout: .seconds(5)) == .exited(0))
+        let lines = output.stdout.split(separator: "\n")
+        #expect(lines.count == 1 && WatchEventLine(lines[0])?.local == "127.0.0.1:7104", "\(output)")
+        #expect(output.stderr.isEmpty, "\(output.stderr)")
+    }
+
     @Test("polling /proc alone says so once and still reports changes")
     func procPollingSaysSo() throws {
         let namespace = try LifecycleNamespace(port: 7102)

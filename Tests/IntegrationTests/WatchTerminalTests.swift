@@ -128,6 +128,38 @@ struct WatchTerminalTests {
 }
 
 extension WatchTerminalTests {
+    @Test("Ctrl-Z gives the terminal back while stopped, fg brings the screen back, q still quits")
+    func ctrlZSuspendsLikeLess() throws {
+        let namespace = try LifecycleNamespace(port: 7202)
+        defer { namespace.tearDown() }
+        let tcpstates = namespace.tcpstates
+        // An interactive shell with job control: Ctrl-Z stops the job and the shell prints its prompt again.
+        let tmux = try TmuxSession(width: 100, height: 30) { dir in
+            "env PS1='READY$ ' bash --norc -i"
+        }
+        defer { tmux.stop() }
+        try tmux.wait(for: "the shell") { $0.contains { $0.hasPrefix("READY$") } }
+        try tmux.send("stty -g > \(tmux.directory)/before; ip netns exec \(namespace.name) \(tcpstates) -w --interval 0.2 -p 7202")
+        try tmux.send("Enter")
+        try tmux.wait(for: "the watch screen") { $0.first?.contains("tcpstates --watch") == true }
+        #expect(try tmux.display("#{alternate_on}") == "1")
+        try tmux.send("C-z")
+        let stopped = try tmux.wait(for: "the shell after Ctrl-Z") { $0.contains { $0.contains("Stopped") } }
+        #expect(try tmux.display("#{alternate_on}") == "0", "\(stopped)")
+        // While it is stopped the shell has the terminal in its own modes: the same as before the watch.
+        try tmux.send("clear; stty -g > \(tmux.directory)/during")
+        try tmux.send("Enter")
+        _ = try tmux.wait(for: "the modes while stopped") { _ in tmux.file("during") != nil }
+        #expect(tmux.file("during") == tmux.file("before"))
+        try tmux.send("fg")
+        try tmux.send("Enter")
+        try tmux.wait(for: "the screen again") { $0.first?.contains("tcpstates --watch") == true }
+        #expect(try tmux.display("#{alternate_on}") == "1")
+        try tmux.send("q")
+        try tmux.wait(for: "the shell after q") { $0.last { !$0.isEmpty }?.hasPrefix("READY$") == true }
+        #expect(try tmux.display("#{alternate_on}") == "0")
+    }
+
     @Test("a failing refresh gives the terminal back, then prints its one-line error and exits 1")
     func errorRestoresTheTerminal() throws {
         let tcpstates = try TestEnvironment.binary("tcpstates")

@@ -46,7 +46,7 @@ import Testing
         for ((object, event), expected) in zip(zip(objects, events), snapshot) {
             #expect(object["event"] as? String == event.kind.rawValue)
             #expect(object["state"] as? String == (event.kind == .close ? "CLOSED" : expected["state"] as? String))
-            for field in ["family", "local", "remote"] {
+            for field in ["protocol", "family", "local", "remote"] {
                 #expect((object[field] as? NSObject) == (expected[field] as? NSObject), "\(field)")
             }
             let date = Date(timeIntervalSince1970: Double(event.time.wallMilliseconds) / 1000)
@@ -81,4 +81,49 @@ import Testing
             }
         }
     }
+
+    @Test func eventsCarryTheMembersTheListingWouldWrite() throws {
+        let sample = try T.sample()
+        var tracker = SocketTracker()
+        let events = try T.refresh(&tracker, sample, at: 0)
+        let text = try ByteWriterTests.output { writer in
+            var renderer = EventRenderer(writer: writer)
+            renderer.extraMembers = JSONMembers([.timer, .tcpInfo, .process]).writer(owners: nil)
+            for event in events { try renderer.write(event) }
+        }
+        let listing = try ByteWriterTests.output { writer in
+            var json = JSONRenderer(writer: writer)
+            json.extraMembers = JSONMembers([.timer, .tcpInfo, .process]).writer(owners: nil)
+            try json.begin(source: .netlink)
+            for c in sample { try json.add(c) }
+            try json.finish()
+        }
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(listing.utf8)) as? [String: Any])
+        let expected = try #require(document["connections"] as? [[String: Any]])
+        let objects = try text.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        for (object, listed) in zip(objects, expected) {
+            for field in ["process", "timer", "tcp_info"] {
+                #expect((object[field] as? NSObject) == (listed[field] as? NSObject), "\(field)")
+            }
+        }
+    }
+
+    @Test func aLostEventSaysWhatAndHowManyOrNull() throws {
+        let text = try ByteWriterTests.output { writer in
+            let renderer = EventRenderer(writer: writer)
+            try renderer.write(WatchLoss(time: T.at(0), what: .destroyEvents, count: nil))
+            try renderer.write(WatchLoss(time: T.at(5), what: .destroyBacklog, count: 42))
+        }
+        let objects = try text.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(objects.map { Set($0.keys) } == Array(repeating: ["event", "time", "what", "count"], count: 2))
+        #expect(objects.map { $0["event"] as? String } == ["lost", "lost"])
+        #expect(objects[0]["what"] as? String == "destroy-events" && objects[0]["count"] is NSNull)
+        #expect(objects[1]["what"] as? String == "destroy-backlog" && objects[1]["count"] as? Int == 42)
+        #expect(objects[1]["time"] as? String == "2025-11-24T16:00:00.005Z")
+    }
+
 }

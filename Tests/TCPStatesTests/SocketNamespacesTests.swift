@@ -89,6 +89,33 @@ import Testing
         #expect(namespaces.resolve(all + [reused]) == all.map { _ in FakeLocator.container } + [FakeLocator.host])
     }
 
+    @Test func aLoopbackPeerIsNamedWithItsClientsLookup() throws {
+        let locator = FakeLocator()
+        let client = try Self.ipv4Client()
+        locator.place(client.local, client.remote, in: FakeLocator.container, state: KernelTCPState.timeWait)
+        let connection = try Self.changes().filter {
+            $0.family == .ipv4 && ($0.local == client.local || $0.remote == client.local || $0.local.port == 0)
+        }
+        var namespaces = SocketNamespaces(locator: locator)
+        #expect(namespaces.resolve(connection) == connection.map { _ in FakeLocator.container })
+        #expect(locator.lookups == 1, "one search, for the socket that closed into TIME_WAIT")
+    }
+
+    @Test func aStepsLookupsAreBoundedAndTimewaitClosesGoFirst() throws {
+        let locator = FakeLocator()
+        let changes = try Self.changes()
+        for close in changes where close.oldState == KernelTCPState.finWait2 {
+            locator.place(close.local, close.remote, in: FakeLocator.container, state: KernelTCPState.timeWait)
+        }
+        // Room for one search of both namespaces: the IPv4 client's, which closes first into TIME_WAIT.
+        var namespaces = SocketNamespaces(locator: locator, lookupBudget: 2)
+        let netns = namespaces.resolve(changes)
+        #expect(locator.lookups == 1)
+        let named = zip(changes, netns).filter { $0.1 != nil }.map(\.0)
+        #expect(!named.isEmpty && named.allSatisfy { $0.family == .ipv4 && $0.remote.port != 0 })
+        #expect(zip(changes, netns).allSatisfy { $0.1 == nil || $0.1 == FakeLocator.container })
+    }
+
     @Test(arguments: [("127.0.0.1", true), ("127.255.0.9", true), ("::1", true), ("::ffff:127.0.0.1", true),
                       ("10.0.0.1", false), ("::2", false), ("::ffff:10.0.0.1", false), ("128.0.0.1", false)])
     func loopbackAddresses(_ text: String, _ loopback: Bool) throws {

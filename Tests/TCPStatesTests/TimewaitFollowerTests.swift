@@ -87,6 +87,7 @@ final class FakeLocator: SocketLocating {
     }
 
     var onlyNamespace: UInt64? { only }
+    var namespaceCount: Int { only == nil ? 2 : 1 }
 
     func identity(of netns: UInt64) -> NetnsIdentity? {
         netns == Self.container ? NetnsIdentity(inode: netns, name: "web") : NetnsIdentity(inode: netns)

@@ -7,8 +7,8 @@ import Testing
 
     @Test func keysAndEscapeSequencesOfCommonTerminals() {
         // xterm in normal and application cursor mode, the vt220/screen forms of Home, End, PgUp, PgDn.
-        let bytes = Array("q \u{03}jkgG\u{1B}[A\u{1B}[B\u{1B}OA\u{1B}OB\u{1B}[5~\u{1B}[6~\u{1B}[H\u{1B}[F\u{1B}[1~\u{1B}[4~\u{1B}OH\u{1B}OF".utf8)
-        #expect(WatchKey.decode(bytes) == [.quit, .togglePause, .quit, .down, .up, .top, .bottom, .up, .down, .up, .down,
+        let bytes = Array("q \u{03}\u{1A}jkgG\u{1B}[A\u{1B}[B\u{1B}OA\u{1B}OB\u{1B}[5~\u{1B}[6~\u{1B}[H\u{1B}[F\u{1B}[1~\u{1B}[4~\u{1B}OH\u{1B}OF".utf8)
+        #expect(WatchKey.decode(bytes) == [.quit, .togglePause, .quit, .suspend, .down, .up, .top, .bottom, .up, .down, .up, .down,
                                            .pageUp, .pageDown, .top, .bottom, .top, .bottom, .top, .bottom])
     }
 

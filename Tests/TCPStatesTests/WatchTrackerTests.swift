@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import TCPStates
 
-/// The diff behind --watch, from real captured sockets.
+/// The diff behind --watch, from real captured sockets; its incremental
+/// diff, counts and row order give what the plain algorithms give.
 @Suite struct WatchTrackerTests {
     static func at(_ ms: Int64) -> WatchInstant {
         WatchInstant(wallMilliseconds: 1_764_000_000_000 + ms, monotonicMilliseconds: 5_000 + ms)
@@ -44,33 +45,6 @@ import Testing
         #expect(events.map(\.connection) == sample)
         #expect(tracker.transitions.isEmpty)
         #expect(tracker.entries.values.allSatisfy { !$0.enteredAtIsKnown && tracker.mark(of: $0) == .none })
-    }
-
-    @Test func secondSnapshotYieldsOpenChangeAndClose() throws {
-        let sample = try Self.sample()
-        try #require(sample.count >= 3)
-        var tracker = SocketTracker()
-        _ = try Self.refresh(&tracker, Array(sample.dropFirst()), at: 0)
-        // sample[0] appears, sample[1] changes state, sample[2] goes away.
-        let changedState: UInt8 = sample[1].kernelState == 8 ? 9 : 8
-        var next = sample
-        next[1] = Self.with(sample[1], state: changedState)
-        next.remove(at: 2)
-        let events = try Self.refresh(&tracker, next, at: 1500)
-        #expect(events.count == 3)
-        let byKind = Dictionary(grouping: events, by: \.kind)
-        #expect(byKind[.open]?.map(\.connection) == [sample[0]])
-        let change = try #require(byKind[.change]?.first)
-        #expect(change.connection == next[1])
-        #expect(change.previousKernelState == sample[1].kernelState)
-        #expect(change.previousStateMilliseconds == nil, "its old state began before the watch did")
-        let close = try #require(byKind[.close]?.first)
-        #expect(close.connection.key == sample[2].key)
-        #expect(close.previousKernelState == sample[2].kernelState)
-        #expect(close.stateName == "CLOSED")
-        #expect(tracker.gone.map(\.connection.key) == [sample[2].key])
-        #expect(Set(tracker.entries.keys) == Set(next.map(\.key)))
-        #expect(tracker.transitions.map(\.kind) == events.map(\.kind))
     }
 
     @Test func oneConnectionThroughItsStatesIsOneSocketWithKnownAges() throws {
@@ -183,8 +157,316 @@ import Testing
         #expect(!ipv6Only.mayHaveHeld(destroyed: connection))
         #expect(ipv6Only.mayHaveHeld(destroyed: listener))
     }
+
+    // MARK: the incremental diff, counts and order against the plain algorithms, on shuffled, rotated and edited dumps
+
+    /// A fixed sequence of numbers, so that a failure can be replayed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Every captured socket, each once, without its cookie: the captures come from different
+    /// namespaces, and one 4-tuple holds one connected socket at a time, so a
+    /// tuple is kept once too (a second socket on it would be a reuse, and two
+    /// listeners on it would sort as equals).
+    static func sockets() throws -> [Connection] {
+        var seen = Set<ConnectionKey>()
+        var tuples = Set<ConnectionKey>()
+        return try (Fixture.decodeNetlink("sockdiag-dump.bin") + Fixture.decodeNetlink("sockdiag-dump-both-families.bin")
+            + Fixture.decodeNetlink("sockdiag-info.bin")).filter {
+                seen.insert($0.key).inserted && tuples.insert($0.endpointKey).inserted
+            }.map {
+                // The dumps below give sockets random states, arrows the diagram lacks included: without a cookie
+                // (as from /proc) such a change is a close and an open, which the plain diff can model.
+                var socket = $0
+                socket.cookie = 0
+                return socket
+            }
+    }
+
+    /// Successive dumps: mostly the previous one in the same order, with
+    /// sockets gone, new ones (anywhere), state changes, the order rotated or shuffled.
+    static func dumps(_ pool: [Connection], count: Int, seed: UInt64) -> [[Connection]] {
+        var random = SplitMix(state: seed)
+        var current = Array(pool.prefix(pool.count / 2))
+        var dumps = [current]
+        for _ in 1..<count {
+            switch Int.random(in: 0..<8, using: &random) {
+            case 0: current.shuffle(using: &random)
+            case 1: current = Array(current.dropFirst(2) + current.prefix(2))
+            default: break
+            }
+            for _ in 0..<Int.random(in: 0...3, using: &random) where !current.isEmpty {
+                current.remove(at: Int.random(in: current.indices, using: &random))
+            }
+            for _ in 0..<Int.random(in: 0...3, using: &random) {
+                let socket = pool.randomElement(using: &random)!
+                if !current.contains(where: { $0.key == socket.key }) {
+                    current.insert(socket, at: Int.random(in: 0...current.count, using: &random))
+                }
+            }
+            for _ in 0..<Int.random(in: 0...2, using: &random) where !current.isEmpty {
+                let index = Int.random(in: current.indices, using: &random)
+                current[index].kernelState = [1, 3, 5, 6, 8, 10, 12, 99].randomElement(using: &random)!
+            }
+            dumps.append(current)
+        }
+        return dumps
+    }
+
+    /// The diff as the first tracker made it: a dictionary of the previous
+    /// snapshot, a lookup for each new socket, a pass for the vanished ones;
+    /// a change the diagram has no path for is a close and an open.
+    /// Events as (kind, key, state, previous state), closes in no order.
+    static func plainDiff(_ previous: [ConnectionKey: Connection], _ next: [Connection])
+        -> (opensAndChanges: [String], closes: Set<String>) {
+        var events: [String] = []
+        var closes: Set<String> = []
+        var remaining = previous
+        for c in next {
+            if let old = remaining.removeValue(forKey: c.key), c.canFollow(old) {
+                if !c.hasSameState(as: old) { events.append("change \(c.key) \(c.kernelState) \(old.kernelState)") }
+            } else {
+                if let old = previous[c.key] { closes.insert("close \(c.key) 7 \(old.kernelState)") }
+                events.append("open \(c.key) \(c.kernelState)")
+            }
+        }
+        return (events, closes.union(remaining.values.map { "close \($0.key) 7 \($0.kernelState)" }))
+    }
+
+    static func describe(_ event: WatchEvent) -> String {
+        let state = event.kind == .close ? 7 : event.connection.kernelState
+        let previous = event.previousKernelState.map { " \($0)" } ?? ""
+        return "\(event.kind == .present ? "open" : event.kind.rawValue) \(event.connection.key) \(state)\(previous)"
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5] as [UInt64])
+    func diffOfEachDumpIsThePlainDiff(seed: UInt64) throws {
+        let pool = try Self.sockets()
+        try #require(pool.count >= 10)
+        var tracker = SocketTracker()
+        var previous: [ConnectionKey: Connection] = [:]
+        for (step, dump) in Self.dumps(pool, count: 60, seed: seed).enumerated() {
+            let events = try Self.refresh(&tracker, dump, at: Int64(step) * 1000)
+            let expected = Self.plainDiff(previous, dump)
+            let described = events.map(Self.describe)
+            #expect(Array(described.filter { !$0.hasPrefix("close") }) == expected.opensAndChanges, "step \(step)")
+            #expect(Set(described.filter { $0.hasPrefix("close") }) == expected.closes, "step \(step)")
+            previous = Dictionary(dump.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
+            #expect(Set(tracker.entries.keys) == Set(previous.keys))
+            #expect(tracker.counts == StateCounts(dump), "step \(step)")
+        }
+    }
+
+    @Test(arguments: ConnectionOrder.allCases)
+    func orderAfterOpensChangesAndClosesIsAFullSort(order: ConnectionOrder) throws {
+        let pool = try Self.sockets()
+        var tracker = SocketTracker()
+        tracker.order = order
+        for (step, dump) in Self.dumps(pool, count: 40, seed: 7).enumerated() {
+            _ = try Self.refresh(&tracker, dump, at: Int64(step) * 1000)
+            var sorted = dump
+            order.sort(&sorted)
+            #expect(tracker.ordered.map(\.connection) == sorted, "step \(step)")
+        }
+        // A destroyed socket closes between polls: the order follows at once.
+        let destroyed = try #require(tracker.ordered.last?.connection)
+        _ = tracker.observeDestroyed(destroyed, current: nil, at: Self.at(99_000))
+        #expect(!tracker.ordered.contains { $0.connection.key == destroyed.key })
+        // Choosing another order re-sorts what is there.
+        tracker.order = .remote
+        var sorted = Array(tracker.entries.values.map(\.connection))
+        ConnectionOrder.remote.sort(&sorted)
+        #expect(tracker.ordered.map(\.connection) == sorted)
+    }
+
+    @Test func everyScrollPositionShowsTheRowsOfAFullSortWithTheGoneOnes() throws {
+        let pool = try Self.sockets()
+        var tracker = SocketTracker()
+        for (step, dump) in Self.dumps(pool, count: 12, seed: 3).enumerated() {
+            _ = try Self.refresh(&tracker, dump, at: Int64(step) * 1000)
+        }
+        try #require(!tracker.gone.isEmpty)
+        // The first screen's way: present then gone rows, one stable sort.
+        let all = tracker.entries.values.map { ($0.connection, false) } + tracker.gone.map { ($0.connection, true) }
+        let expected = all.enumerated().sorted { a, b in
+            let (x, y) = (a.element.0, b.element.0)
+            if ConnectionOrder.state.areInIncreasingOrder(x, y) { return true }
+            if ConnectionOrder.state.areInIncreasingOrder(y, x) { return false }
+            return a.element.1 != b.element.1 ? !a.element.1 : a.offset < b.offset
+        }.map(\.element)
+        var screen = WatchScreen(width: 300, height: 9, title: "t")
+        screen.maxTransitionRows = 0
+        var checked = 0
+        for first in 0..<expected.count {
+            screen.firstRow = first
+            let rows = WatchScreenTests.tableRows(screen.lines(tracker, at: Self.at(20_000)))
+            let start = min(first, expected.count - rows.count)
+            for (row, (connection, isGone)) in zip(rows, expected[start...]) {
+                #expect(row.hasPrefix("- ") == isGone, "\(row)")
+                #expect(row.contains(SocketKey.text(connection.local) + " ") && row.contains(SocketKey.text(connection.remote)),
+                        "row \(first): \(row)")
+                checked += 1
+            }
+        }
+        #expect(checked > expected.count)
+    }
+
+    @Test func slotsRemovedAndReusedBeforeAnUpdateAreSortedOnce() {
+        var order = SlotOrder()
+        var keys: [Int32: Int] = [:]
+        var random = SplitMix(state: 11)
+        for round in 0..<50 {
+            for _ in 0..<Int.random(in: 0...6, using: &random) {
+                let slot = Int32.random(in: 0..<30, using: &random)
+                if keys[slot] != nil, Bool.random(using: &random) {
+                    keys[slot] = nil
+                    order.remove(slot)
+                } else {
+                    keys[slot] = Int.random(in: 0..<1000, using: &random) * 100 + Int(slot)  // distinct
+                    order.place(slot)
+                }
+            }
+            order.update { keys[$0]! < keys[$1]! }
+            #expect(order.slots == keys.keys.sorted { keys[$0]! < keys[$1]! }, "round \(round)")
+        }
+    }
+
+    // MARK: identity by cookie, from one captured run (Fixtures/README.md: sockdiag-cookie-*)
+
+    /// The dumps and destroy messages of the cookie capture.
+    struct CookieRun {
+        let before: [Connection], after: [Connection], reuse: [Connection], destroyed: [Connection]
+
+        init() throws {
+            before = try Fixture.decodeNetlink("sockdiag-cookie-before.bin")
+            after = try Fixture.decodeNetlink("sockdiag-cookie-after.bin")
+            reuse = try Fixture.decodeNetlink("sockdiag-cookie-reuse.bin")
+            var destroyed: [Connection] = []
+            _ = try Fixture.bytes("sockdiag-cookie-destroy.bin").withUnsafeBytes { raw in
+                try InetDiagDecoder.decode(raw) { destroyed.append($0) }
+            }
+            self.destroyed = destroyed
+        }
+
+        /// The socket on these ports in `connections`.
+        func on(_ local: UInt16, _ remote: UInt16, in connections: [Connection]) throws -> Connection {
+            try #require(connections.first { $0.local.port == local && $0.remote.port == remote })
+        }
+    }
+
+    @Test func theKernelKeepsACookieIntoTimeWaitOnlyWhenADumpMadeItFirst() throws {
+        let run = try CookieRun()
+        // 40100 was dumped while ESTABLISHED; 40101 never was.
+        let seen = try run.on(40100, 7400, in: run.before)
+        #expect(try run.on(40100, 7400, in: run.destroyed).cookie == seen.cookie)
+        #expect(try run.on(40100, 7400, in: run.after).cookie == seen.cookie)
+        #expect(try run.on(40101, 7400, in: run.destroyed).cookie != (try run.on(40101, 7400, in: run.after).cookie))
+        // A new socket on a reused tuple has a cookie of its own.
+        #expect(try run.on(40100, 7400, in: run.reuse).cookie != seen.cookie)
+    }
+
+    @Test func aDestroyedSocketWhoseTimeWaitKeptItsCookieIsAChangeNotAClose() throws {
+        let run = try CookieRun()
+        var tracker = SocketTracker()
+        _ = try Self.refresh(&tracker, run.before, at: 0)
+        let client = try run.on(40100, 7400, in: run.destroyed)
+        let events = tracker.observeDestroyed(client, current: try run.on(40100, 7400, in: run.after), at: Self.at(100))
+        #expect(events.map { "\($0.kind) \($0.previousKernelState ?? 0) \($0.connection.kernelState)" } == ["change 1 6"])
+        // The server's socket is freed outright.
+        let server = tracker.observeDestroyed(try run.on(7400, 40100, in: run.destroyed), current: nil, at: Self.at(110))
+        #expect(server.map(\.kind) == [.close])
+        #expect(server.first?.previousKernelState == 1)
+        // The next poll agrees: no second event for either.
+        let next = try Self.refresh(&tracker, run.after.filter { $0.local.port != 40101 }, at: 1000)
+        #expect(next.isEmpty, "\(next)")
+    }
+
+    @Test func aSocketNoPollSawThatEndsInTimeWaitIsOneOpenInTimeWait() throws {
+        let run = try CookieRun()
+        var tracker = SocketTracker()
+        _ = try Self.refresh(&tracker, run.before, at: 0)
+        let timeWait = try run.on(40101, 7400, in: run.after)
+        let events = tracker.observeDestroyed(try run.on(40101, 7400, in: run.destroyed), current: timeWait, at: Self.at(100))
+        #expect(events.map(\.kind) == [.open])
+        #expect(events.first?.connection == timeWait)
+        #expect(tracker.observeDestroyed(try run.on(7400, 40101, in: run.destroyed), current: nil, at: Self.at(110)).map(\.kind)
+                == [.close])
+        // The poll sees the TIME_WAIT socket under the cookie it was filed by (the other pair's changes aside).
+        let next = try Self.refresh(&tracker, run.after, at: 1000)
+        #expect(!next.contains { $0.connection.local.port == 40101 || $0.connection.remote.port == 40101 }, "\(next)")
+    }
+
+    @Test func aTimeWaitSocketAPollSawFirstTakesOverItsFullSocket() throws {
+        // The destroy message comes after a poll: the poll finds TIME_WAIT under a new cookie on the same tuple.
+        let run = try CookieRun()
+        let full = try run.on(40101, 7400, in: run.destroyed)
+        var established = full
+        established.kernelState = 1
+        var tracker = SocketTracker()
+        _ = try Self.refresh(&tracker, [established], at: 0)
+        let events = try Self.refresh(&tracker, [try run.on(40101, 7400, in: run.after)], at: 1000)
+        #expect(events.map { "\($0.kind) \($0.previousKernelState ?? 0) \($0.connection.kernelState)" } == ["change 1 6"])
+        #expect(tracker.observeDestroyed(full, current: try run.on(40101, 7400, in: run.after), at: Self.at(1010)).isEmpty)
+        #expect(tracker.entries.count == 1)
+    }
+
+    @Test func aReusedTupleIsACloseThenAnOpenAndTimeWaitNeverChanges() throws {
+        let run = try CookieRun()
+        for cookies in [true, false] {
+            // Without cookies (/proc) the tuple is the identity, and the diagram tells the sockets apart.
+            func source(_ connections: [Connection]) -> [Connection] {
+                connections.map { var c = $0; if !cookies { c.cookie = 0 }; return c }
+            }
+            var tracker = SocketTracker()
+            _ = try Self.refresh(&tracker, source(run.after), at: 0)
+            let events = try Self.refresh(&tracker, source(run.reuse), at: 1000)
+            let client = events.filter { $0.connection.local.port == 40100 }
+                .map { "\($0.kind) \($0.previousKernelState ?? 0) \($0.connection.kernelState)" }
+            #expect(client == ["close 6 6", "open 0 1"], "cookies: \(cookies)")
+            #expect(!events.contains { $0.kind == .change && $0.previousKernelState == KernelTCPState.timeWait })
+            #expect(tracker.entries.count == source(run.reuse).count)
+        }
+    }
+
+    @Test func aSocketKnownByItsCookieNeverGoesBackOutOfTimeWait() throws {
+        // Seen under churn: a TIME_WAIT socket dumped as FIN_WAIT_2 (its substate) after a lookup said TIME_WAIT.
+        let run = try CookieRun()
+        let timeWait = try run.on(40100, 7400, in: run.after)
+        var tracker = SocketTracker()
+        _ = try Self.refresh(&tracker, [timeWait], at: 0)
+        #expect(try Self.refresh(&tracker, [Self.with(timeWait, state: KernelTCPState.finWait2)], at: 1000).isEmpty)
+        #expect(tracker.entries[timeWait.key]?.connection.kernelState == KernelTCPState.timeWait)
+        #expect(try Self.refresh(&tracker, [], at: 2000).map { "\($0.kind) \($0.previousKernelState ?? 0)" } == ["close 6"])
+    }
+
+    @Test func theDiagramSaysWhichChangesOneSocketCanMake() throws {
+        let socket = try #require(try Self.sample().first { $0.remote.port != 0 })
+        func can(_ from: UInt8, _ to: UInt8) -> Bool { Self.with(socket, state: to).canFollow(Self.with(socket, state: from)) }
+        #expect(can(1, 6) && can(2, 1) && can(5, 6) && can(4, 6) && can(8, 9) && can(12, 1) && can(6, 6))
+        #expect(!can(6, 2) && !can(6, 1) && !can(6, 5) && !can(9, 1) && !can(5, 1) && !can(8, 4))
+        var udp = Self.with(socket, state: 1)
+        udp.transport = .udp
+        var unconnected = udp
+        unconnected.kernelState = 7
+        #expect(udp.canFollow(unconnected) && unconnected.canFollow(udp), "UDP connects and disconnects")
+    }
 }
 
 extension SocketTracker.Entry {
     func mark(in tracker: SocketTracker) -> SocketTracker.Mark { tracker.mark(of: self) }
+}
+
+extension StateCounts {
+    init(_ connections: [Connection]) {
+        self.init()
+        for connection in connections { add(connection) }
+    }
 }

@@ -21,7 +21,7 @@ enum KillTargets {
         var closeWait: [TCPSocket] = []
         for address in ["127.0.0.1", "::1"] {
             let server = Endpoint(address, port)
-            let listener = try listen(on: server)
+            let listener = try TCPSocket.listening(on: server, backlog: 1024)
             for index in 0..<count {
                 let client = try TCPSocket(family: server.family, label: "client \(index) of \(server)")
                 try client.connect(server)
@@ -33,7 +33,7 @@ enum KillTargets {
         }
         var established: [TCPSocket] = []
         let server = Endpoint("127.0.0.1", port + 1)
-        let listener = try listen(on: server)
+        let listener = try TCPSocket.listening(on: server, backlog: 1024)
         for index in 0..<count {
             let client = try TCPSocket(family: .ipv4, label: "client \(index) of \(server)")
             try client.connect(server)
@@ -46,14 +46,6 @@ enum KillTargets {
             guard line == "errors" else { throw PeerError("unknown command '\(line)'") }
             writeAll(1, "ERRORS \(try errors(closeWait)) \(try errors(established))\n")
         }
-    }
-
-    private static func listen(on server: Endpoint) throws -> TCPSocket {
-        let listener = try TCPSocket(family: server.family, label: "listener \(server)")
-        try listener.setOption(level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, "SO_REUSEADDR")
-        try listener.bind(server)
-        try listener.listen(backlog: 1024)
-        return listener
     }
 
     /// SO_ERROR of each socket (which reading clears), as errno names.

@@ -75,11 +75,7 @@ enum OwnerHolder {
     }
 
     private static func listener(_ endpoint: Endpoint) throws -> TCPSocket {
-        let socket = try TCPSocket(family: endpoint.family, label: "listener \(endpoint)")
-        try socket.setOption(level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, "SO_REUSEADDR")
-        try socket.bind(endpoint)
-        try socket.listen(backlog: 16)
-        return socket
+        try TCPSocket.listening(on: endpoint, backlog: 16)
     }
 
     private static func udpSocket(bind endpoint: Endpoint) throws -> Int32 {

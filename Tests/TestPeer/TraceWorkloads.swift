@@ -75,22 +75,38 @@ enum TraceWorkloads {
         try listener.setOption(level: SOL_SOCKET, name: SO_REUSEADDR, value: 1, "SO_REUSEADDR")
         try listener.bind(server)
         try listener.listen(backlog: 1024)
-        var byte: UInt8 = 0
         let start = Clock.now
         for index in 0..<connections {
-            let client = try TCPSocket(family: .ipv4, label: "burst client \(index)")
-            try client.connect(server)
-            let accepted = try listener.accept(timeout: 5, label: "burst connection \(index)")
-            client.close()
-            // EOF: the client's FIN has arrived, the server is in CLOSE_WAIT.
-            while recv(accepted.fd, &byte, 1, 0) < 0 && errno == EINTR {}
-            accepted.close()
+            try openAndClose(to: server, via: listener, index: index)
         }
         let seconds = Clock.now - start
         usleep(100_000)  // the last ACKs cross loopback
         listener.close()
         let rate = Int(Double(connections) / seconds)
         writeAll(1, "CONNECTIONS \(connections) SECONDS \(seconds) RATE \(rate)\n")
+    }
+
+    /// One connection to `server`: connect, accept, the client closes, the
+    /// server closes on EOF. A connect that finds no free local port waits
+    /// 20 ms and tries again (a narrow port range full of TIME_WAIT).
+    static func openAndClose(to server: Endpoint, via listener: TCPSocket, index: Int) throws {
+        var client = try TCPSocket(family: .ipv4, label: "client \(index)")
+        while true {
+            do {
+                try client.connect(server)
+                break
+            } catch let error as PeerError where error.systemError == EADDRNOTAVAIL {
+                client.close()
+                usleep(20_000)
+                client = try TCPSocket(family: .ipv4, label: "client \(index)")
+            }
+        }
+        let accepted = try listener.accept(timeout: 5, label: "connection \(index)")
+        client.close()
+        // EOF: the client's FIN has arrived, the server is in CLOSE_WAIT.
+        var byte: UInt8 = 0
+        while recv(accepted.fd, &byte, 1, 0) < 0 && errno == EINTR {}
+        accepted.close()
     }
 
     /// `close-after-shutdown --port P`: one loopback connection whose client

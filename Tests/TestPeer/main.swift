@@ -10,6 +10,7 @@ import Glibc
 //   trace-lifecycle --port P [--ipv6] scripted connections for the trace tests (fresh netns)
 //   burst --port P --connections N  N connections opened and closed at full speed
 //   kill-targets --port P --count N CLOSE_WAIT sockets on P, ESTABLISHED on P+1, SO_ERROR on demand
+//   churn --port P --seconds S [--rate R]  the same for S seconds, R a second
 //   close-after-shutdown --port P   a client that close()s in FIN_WAIT_2 after shutdown()
 
 let usage = """
@@ -20,6 +21,7 @@ let usage = """
            tcpstates-testpeer trace-lifecycle --port P [--ipv6]
            tcpstates-testpeer burst --port P --connections N
            tcpstates-testpeer kill-targets --port P --count N
+           tcpstates-testpeer churn --port P --seconds S [--rate R]
            tcpstates-testpeer close-after-shutdown --port P
     """
 
@@ -43,6 +45,8 @@ do {
     case "burst":
         let options = try ConnectionHolder.Options(parsing: Array(arguments.dropFirst()))
         try TraceWorkloads.burst(port: options.port, connections: options.connections)
+    case "churn":
+        try Churn.run(Churn.Options(parsing: Array(arguments.dropFirst())))
     case "close-after-shutdown" where arguments.count == 3 && arguments[1] == "--port":
         guard let port = UInt16(arguments[2]), port > 0, port < 65000 else {
             throw ConnectionHolder.UsageError(message: "--port wants 1-64999, got \(arguments[2])")

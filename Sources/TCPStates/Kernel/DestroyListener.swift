@@ -1,26 +1,102 @@
 import CMNL
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A NETLINK_SOCK_DIAG socket subscribed to the TCP destroy multicast
-/// groups: the kernel sends one inet_diag_msg (state CLOSED) for every full
-/// TCP socket it frees, so that sockets living less than a refresh are still
-/// seen. Works unprivileged. TIME_WAIT expiry sends nothing.
-public final class DestroyListener {
+/// One socket the kernel freed, and the TIME_WAIT socket that replaced it:
+/// a full TCP socket that becomes a TIME_WAIT one is freed too.
+public struct DestroyedSocket: Sendable, Equatable {
+    /// The destroy message's socket: state CLOSED, its cookie and endpoints.
+    public var destroyed: Connection
+    /// The TIME_WAIT socket on its endpoints right after, nil when there is
+    /// none. It has the same cookie if a dump saw the full socket, else one
+    /// of its own (the kernel makes cookies when first asked).
+    public var successor: Connection?
+
+    public init(destroyed: Connection, successor: Connection?) {
+        self.destroyed = destroyed
+        self.successor = successor
+    }
+}
+
+/// What the listener's thread handed over since the last `take`.
+public struct DestroyBatch: Sendable {
+    public var sockets: [DestroyedSocket] = []
+    /// Times the kernel dropped destroy messages (ENOBUFS: its queue for
+    /// this socket overflowed); how many it dropped each time is unknown.
+    public var kernelOverflows = 0
+    /// Messages dropped because the watch did not take them fast enough.
+    public var backlogDrops = 0
+    /// Why the thread stopped, if it failed.
+    public var failure: SourceError?
+}
+
+/// NETLINK_SOCK_DIAG sockets subscribed to the destroy multicast groups:
+/// the kernel sends one inet_diag_msg (state CLOSED) for every full socket
+/// it frees, so that sockets living less than a refresh are still seen.
+/// Works unprivileged. TIME_WAIT expiry sends nothing.
+///
+/// A thread of its own reads the messages as they come, so that a slow
+/// refresh cannot make the kernel drop them. For each freed TCP socket it
+/// asks, in one batched round trip per read, whether a TIME_WAIT socket
+/// replaced it. It hands the results over through a lock-protected
+/// queue and wakes the owner through a pipe: `fileDescriptor` becomes
+/// readable, then the owner calls `take()`. Everything public is for the
+/// owner's thread; the reader thread touches only its sockets and the queue.
+public final class DestroyListener: @unchecked Sendable {
+    /// What to subscribe to and keep.
+    public struct Configuration: Sendable {
+        /// Messages for sockets no filter would list are dropped on the reader thread.
+        public var filter: ConnectionFilter
+        /// Bytes asked for the receive buffer: SO_RCVBUFFORCE where permitted,
+        /// else SO_RCVBUF (capped by net.core.rmem_max). The kernel counts
+        /// about 1 KiB a queued message.
+        public var receiveBufferBytes: Int32 = 32 << 20
+        /// Sockets held for the owner at most; more are counted as `backlogDrops`.
+        public var backlogLimit = 1 << 18
+
+        public init(filter: ConnectionFilter) { self.filter = filter }
+    }
+
+    private struct Queue {
+        var batch = DestroyBatch()
+        /// A wake-up byte is in the pipe and not yet consumed.
+        var notified = false
+    }
+
+    private let configuration: Configuration
     private let socket: OpaquePointer
-    private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+    /// For the reader thread's cookie lookups (non-blocking).
+    private let lookups: OpaquePointer
+    private let queue = Mutex(Queue())
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let stopRead: Int32
+    private let stopWrite: Int32
+    private var thread: pthread_t?
+    /// Whether the kernel runs the port filter (SO_ATTACH_FILTER took it).
+    public private(set) var filtersInKernel = false
+    /// The receive buffer the kernel granted, in bytes.
+    public private(set) var receiveBufferBytes: Int32 = 0
 
-    /// The descriptor to poll for readability.
-    public var fileDescriptor: Int32 { mnl_socket_get_fd(socket) }
+    /// Becomes readable when destroyed sockets wait in `take()`.
+    public var fileDescriptor: Int32 { wakeRead }
 
-    public init() throws(SourceError) {
+    /// Opens and subscribes the socket; the thread starts with `start()`.
+    public init(_ configuration: Configuration) throws(SourceError) {
+        self.configuration = configuration
         guard let socket = mnl_socket_open(NETLINK_SOCK_DIAG) else {
             throw SourceError.system("cannot open a netlink sock_diag socket", errno)
         }
-        // nl_groups bit (group - 1): SKNLGRP_INET_TCP_DESTROY and SKNLGRP_INET6_TCP_DESTROY.
-        let groups = UInt32(1) << (UInt32(SKNLGRP_INET_TCP_DESTROY.rawValue) - 1)
-            | UInt32(1) << (UInt32(SKNLGRP_INET6_TCP_DESTROY.rawValue) - 1)
+        // nl_groups bit (group - 1): SKNLGRP_INET_TCP_DESTROY 1, INET_UDP 2, INET6_TCP 3, INET6_UDP 4.
+        var groups: UInt32 = 0
+        if configuration.filter.transports.contains(.tcp) {
+            groups |= Self.groupBit(SKNLGRP_INET_TCP_DESTROY.rawValue) | Self.groupBit(SKNLGRP_INET6_TCP_DESTROY.rawValue)
+        }
+        if configuration.filter.transports.contains(.udp) {
+            groups |= Self.groupBit(SKNLGRP_INET_UDP_DESTROY.rawValue) | Self.groupBit(SKNLGRP_INET6_UDP_DESTROY.rawValue)
+        }
         guard mnl_socket_bind(socket, groups, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
             let code = errno
             mnl_socket_close(socket)
@@ -28,36 +104,280 @@ public final class DestroyListener {
         }
         let fd = mnl_socket_get_fd(socket)
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        // Bursts of closes queue up between reads; a larger buffer loses fewer.
-        var size: Int32 = 4 << 20
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        guard let lookups = mnl_socket_open(NETLINK_SOCK_DIAG) else {
+            let code = errno
+            mnl_socket_close(socket)
+            throw SourceError.system("cannot open a netlink sock_diag socket", code)
+        }
+        guard mnl_socket_bind(lookups, 0, pid_t(MNL_SOCKET_AUTOPID)) == 0 else {
+            let code = errno
+            mnl_socket_close(socket)
+            mnl_socket_close(lookups)
+            throw SourceError.system("cannot bind the netlink sock_diag socket", code)
+        }
+        let lookupFD = mnl_socket_get_fd(lookups)
+        _ = fcntl(lookupFD, F_SETFL, fcntl(lookupFD, F_GETFL) | O_NONBLOCK)
+        self.lookups = lookups
+        var wake: [Int32] = [-1, -1], stop: [Int32] = [-1, -1]
+        guard CMNL_pipe2(&wake, O_NONBLOCK | O_CLOEXEC) == 0 else {
+            mnl_socket_close(socket)
+            mnl_socket_close(lookups)
+            throw SourceError.system("cannot create a pipe", errno)
+        }
+        guard CMNL_pipe2(&stop, O_NONBLOCK | O_CLOEXEC) == 0 else {
+            mnl_socket_close(socket)
+            mnl_socket_close(lookups)
+            close(wake[0])
+            close(wake[1])
+            throw SourceError.system("cannot create a pipe", errno)
+        }
+        (wakeRead, wakeWrite, stopRead, stopWrite) = (wake[0], wake[1], stop[0], stop[1])
         self.socket = socket
+        receiveBufferBytes = Self.setReceiveBuffer(fd, bytes: configuration.receiveBufferBytes)
+        _ = Self.setReceiveBuffer(lookupFD, bytes: 4 << 20)
+        if let program = DestroyMessageFilter.program(for: configuration.filter) {
+            filtersInKernel = Self.attach(program, to: fd)
+        }
     }
 
-    deinit { mnl_socket_close(socket) }
+    deinit {
+        stop()
+        mnl_socket_close(socket)
+        mnl_socket_close(lookups)
+        for fd in [wakeRead, wakeWrite, stopRead, stopWrite] { close(fd) }
+    }
 
-    /// Reads every queued message without blocking and calls `body` for each
-    /// destroyed socket. Returns false when the kernel dropped messages
-    /// because the queue overflowed (ENOBUFS).
-    public func drain(_ body: (Connection) throws -> Void) throws -> Bool {
-        var complete = true
+    private static func groupBit(_ group: UInt32) -> UInt32 { 1 << (group - 1) }
+
+    /// SO_RCVBUFFORCE (CAP_NET_ADMIN, not capped), else SO_RCVBUF; returns what the kernel granted.
+    private static func setReceiveBuffer(_ fd: Int32, bytes: Int32) -> Int32 {
+        var size = bytes
+        let length = socklen_t(MemoryLayout<Int32>.size)
+        if setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, length) != 0 {
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, length)
+        }
+        var granted: Int32 = 0
+        var grantedLength = length
+        _ = getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &granted, &grantedLength)
+        return granted
+    }
+
+    private static func attach(_ program: [DestroyMessageFilter.Instruction], to fd: Int32) -> Bool {
+        var instructions = program.map { sock_filter(code: $0.code, jt: $0.jumpIfTrue, jf: $0.jumpIfFalse, k: $0.k) }
+        return instructions.withUnsafeMutableBufferPointer { buffer in
+            var fprog = sock_fprog(len: UInt16(buffer.count), filter: buffer.baseAddress)
+            return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, socklen_t(MemoryLayout<sock_fprog>.size)) == 0
+        }
+    }
+
+    /// Starts the reader thread.
+    public func start() throws(SourceError) {
+        guard thread == nil else { return }
+        var handle = pthread_t()
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let result = pthread_create(&handle, nil, { context in
+            let listener = Unmanaged<DestroyListener>.fromOpaque(context!).takeRetainedValue()
+            listener.readUntilStopped()
+            return nil
+        }, context)
+        guard result == 0 else {
+            Unmanaged<DestroyListener>.fromOpaque(context).release()
+            throw SourceError.system("cannot start the destroy event thread", result)
+        }
+        thread = handle
+    }
+
+    /// Stops and joins the reader thread; the second call does nothing.
+    public func stop() {
+        guard let thread else { return }
+        self.thread = nil
+        var byte: UInt8 = 1
+        _ = write(stopWrite, &byte, 1)
+        pthread_join(thread, nil)
+    }
+
+    /// What the reader thread queued since the last call; for the owner's thread.
+    public func take() -> DestroyBatch {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        // The pipe first, then the queue: a wake-up for what comes after the take stays in the pipe.
+        while bytes.withUnsafeMutableBytes({ read(wakeRead, $0.baseAddress, $0.count) }) > 0 {}
+        return queue.withLock { queue in
+            let batch = queue.batch
+            queue.batch = DestroyBatch()
+            queue.notified = false
+            return batch
+        }
+    }
+
+    // MARK: the reader thread
+
+    private func readUntilStopped() {
+        let fd = mnl_socket_get_fd(socket)
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        var lookupSequence: UInt32 = 1
         while true {
-            let received = buffer.withUnsafeMutableBytes { mnl_socket_recvfrom(socket, $0.baseAddress, $0.count) }
-            if received < 0 {
-                switch errno {
-                case EINTR: continue
-                case EAGAIN: return complete
-                case ENOBUFS: complete = false; continue
-                default: throw SourceError.system("reading sock_diag destroy events failed", errno)
+            let ready = poll(&fds, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return hand(failure: SourceError.system("poll on the destroy events failed", errno))
+            }
+            if fds[1].revents != 0 { return }
+            var destroyed: [Connection] = []
+            var overflows = 0
+            // Everything queued now, in as few reads as the buffer allows.
+            while destroyed.count < 4096 {
+                let received = buffer.withUnsafeMutableBytes { mnl_socket_recvfrom(socket, $0.baseAddress, $0.count) }
+                if received < 0 {
+                    if errno == EINTR { continue }
+                    if errno == ENOBUFS { overflows += 1; continue }
+                    if errno == EAGAIN { break }
+                    return hand(failure: SourceError.system("reading sock_diag destroy events failed", errno))
+                }
+                do {
+                    try buffer.withUnsafeBytes { raw in
+                        try Self.decodeDestroyed(UnsafeRawBufferPointer(rebasing: raw[..<received])) { connection in
+                            if configuration.filter.mayHaveHeld(destroyed: connection) { destroyed.append(connection) }
+                        }
+                    }
+                } catch {
+                    return hand(failure: SourceError("sock_diag destroy event unreadable: \(error)"))
                 }
             }
-            try buffer.withUnsafeBytes { raw in
-                do {
-                    _ = try InetDiagDecoder.decode(UnsafeRawBufferPointer(rebasing: raw[..<received]), body)
-                } catch let error as InetDiagReplyError {
-                    throw SourceError("sock_diag destroy event unreadable: \(error)")
+            let successors = successorsInTimeWait(of: destroyed, sequence: &lookupSequence, buffer: &buffer)
+            hand(zip(destroyed, successors).map { DestroyedSocket(destroyed: $0, successor: $1) }, overflows: overflows)
+        }
+    }
+
+    /// The destroy messages of one read. inet_diag_msg has no protocol: a
+    /// destroy message says it in an INET_DIAG_PROTOCOL attribute.
+    static func decodeDestroyed(_ buffer: UnsafeRawBufferPointer, _ body: (Connection) throws -> Void) throws {
+        guard let base = buffer.baseAddress else { return }
+        var remaining = Int32(buffer.count)
+        var next: UnsafePointer<nlmsghdr>? = base.assumingMemoryBound(to: nlmsghdr.self)
+        let headerLength = CMNL_nlmsg_hdrlen()
+        while let header = next, mnl_nlmsg_ok(header, remaining) {
+            if header.pointee.nlmsg_type == UInt16(SOCK_DIAG_BY_FAMILY) {
+                let payload = UnsafeRawBufferPointer(
+                    start: UnsafeRawPointer(header) + headerLength,
+                    count: max(0, Int(header.pointee.nlmsg_len) - headerLength))
+                var connection = try InetDiagDecoder.connection(from: payload)
+                if protocolAttribute(payload) == TransportProtocol.udp.ipProtocol { connection.transport = .udp }
+                try body(connection)
+            }
+            next = UnsafePointer(mnl_nlmsg_next(header, &remaining))
+        }
+    }
+
+    /// The u8 of INET_DIAG_PROTOCOL among the attributes after inet_diag_msg, nil without one.
+    static func protocolAttribute(_ message: UnsafeRawBufferPointer) -> UInt8? {
+        var offset = InetDiagDecoder.messageSize
+        while offset + 5 <= message.count {
+            let length = Int(message.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            let type = message.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & 0x3FFF
+            guard length >= 4, offset + length <= message.count else { return nil }
+            if type == UInt16(INET_DIAG_PROTOCOL), length >= 5 { return message[offset + 4] }
+            offset += (length + 3) & ~3
+        }
+        return nil
+    }
+
+    /// For each TCP socket, the TIME_WAIT socket now on its endpoints: one
+    /// request per socket, all sent in one write. The kernel answers each
+    /// before the write returns; an answer it could not queue counts as none.
+    ///
+    /// The lookup names endpoints, not the cookie: the kernel makes a
+    /// socket's cookie when it is first asked for, and a TIME_WAIT socket
+    /// copies its full socket's cookie only if it was made by then. So a
+    /// socket some dump saw keeps its cookie into TIME_WAIT, and one that
+    /// no dump saw gets one cookie in its destroy message and another in
+    /// TIME_WAIT. One tuple holds one TIME_WAIT socket at a time.
+    private func successorsInTimeWait(
+        of destroyed: [Connection], sequence: inout UInt32, buffer: inout [UInt8]
+    ) -> [Connection?] {
+        var successors = [Connection?](repeating: nil, count: destroyed.count)
+        var start = 0
+        // Each answer takes about 1 KiB of the lookup socket's 4 MiB buffer: 512 at a time leave room.
+        while start < destroyed.count {
+            let end = min(destroyed.count, start + 512)
+            let first = sequence
+            var requests: [UInt8] = []
+            var asked: [UInt32: Int] = [:]
+            for index in start..<end where destroyed[index].transport == .tcp && destroyed[index].cookie != 0 {
+                let connection = destroyed[index]
+                asked[sequence] = index
+                requests += InetDiagRequest.lookup(
+                    local: connection.local, remote: connection.remote, sequence: sequence)
+                sequence &+= 1
+            }
+            start = end
+            guard !requests.isEmpty else { continue }
+            exchange(requests, buffer: &buffer) { sequenceNumber, connection in
+                guard sequenceNumber &- first < UInt32(asked.count), let index = asked[sequenceNumber],
+                      connection.isTimewait else { return }
+                successors[index] = connection
+            }
+        }
+        return successors
+    }
+
+    /// Sends `requests` in one write and reads every answer already queued:
+    /// sock_diag answers within the write. Errors (ENOENT, ESTALE: no
+    /// socket with that cookie) and lost answers call nothing.
+    private func exchange(_ requests: [UInt8], buffer: inout [UInt8], _ body: (UInt32, Connection) -> Void) {
+        let sent = requests.withUnsafeBytes { mnl_socket_sendto(lookups, $0.baseAddress, $0.count) }
+        guard sent >= 0 else { return }
+        while true {
+            let received = buffer.withUnsafeMutableBytes { mnl_socket_recvfrom(lookups, $0.baseAddress, $0.count) }
+            if received < 0 {
+                if errno == EINTR || errno == ENOBUFS { continue }
+                return
+            }
+            buffer.withUnsafeBytes { raw in
+                let reply = UnsafeRawBufferPointer(rebasing: raw[..<received])
+                var remaining = Int32(received)
+                var next: UnsafePointer<nlmsghdr>? = reply.baseAddress?.assumingMemoryBound(to: nlmsghdr.self)
+                let headerLength = CMNL_nlmsg_hdrlen()
+                while let header = next, mnl_nlmsg_ok(header, remaining) {
+                    if header.pointee.nlmsg_type == UInt16(SOCK_DIAG_BY_FAMILY) {
+                        let payload = UnsafeRawBufferPointer(
+                            start: UnsafeRawPointer(header) + headerLength,
+                            count: max(0, Int(header.pointee.nlmsg_len) - headerLength))
+                        if let connection = try? InetDiagDecoder.connection(from: payload) {
+                            body(header.pointee.nlmsg_seq, connection)
+                        }
+                    }
+                    next = UnsafePointer(mnl_nlmsg_next(header, &remaining))
                 }
             }
         }
+    }
+
+    private func hand(_ sockets: [DestroyedSocket] = [], overflows: Int = 0, failure: SourceError? = nil) {
+        guard !sockets.isEmpty || overflows > 0 || failure != nil else { return }
+        let limit = configuration.backlogLimit
+        let wake = queue.withLock { queue -> Bool in
+            let room = max(0, limit - queue.batch.sockets.count)
+            queue.batch.sockets += sockets.prefix(room)
+            queue.batch.backlogDrops += max(0, sockets.count - room)
+            queue.batch.kernelOverflows += overflows
+            if let failure { queue.batch.failure = failure }
+            guard !queue.notified else { return false }
+            queue.notified = true
+            return true
+        }
+        if wake {
+            var byte: UInt8 = 1
+            _ = write(wakeWrite, &byte, 1)
+        }
+    }
+}
+
+extension Connection {
+    /// A TIME_WAIT minisock: state TIME_WAIT, or FIN_WAIT_2 as its substate with the timewait timer.
+    var isTimewait: Bool {
+        kernelState == KernelTCPState.timeWait
+            || (kernelState == KernelTCPState.finWait2 && inode == 0 && timer?.kind == 3)  // 3: the timewait timer
     }
 }

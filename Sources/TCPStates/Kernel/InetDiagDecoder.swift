@@ -98,6 +98,7 @@ public enum InetDiagDecoder {
             uid: word(at: 64),
             inode: UInt64(word(at: 68)))
         connection.boundInterface = word(at: 40)
+        // inet_diag_sockid.idiag_cookie: two u32 in host order, low word first.
         connection.cookie = UInt64(word(at: 44)) | UInt64(word(at: 48)) << 32
         connection.timer = SocketTimer(kernelKind: message[2], expiresMs: word(at: 52), retransmits: message[3])
         connection.tcpInfo = tcpInfo(attributes: UnsafeRawBufferPointer(rebasing: message[messageSize...]))

@@ -20,11 +20,12 @@ public enum InetDiagRequest {
     }
 
     /// An exact lookup of the one TCP socket (full, request or timewait) with
-    /// these endpoints: inet_diag_sockid filled in, no cookie to match.
-    public static func lookup(local: Endpoint, remote: Endpoint, sequence: UInt32) -> [UInt8] {
+    /// these endpoints: inet_diag_sockid filled in; with `cookie`, the kernel
+    /// answers ESTALE unless the socket found has that cookie.
+    public static func lookup(local: Endpoint, remote: Endpoint, sequence: UInt32, cookie: UInt64? = nil) -> [UInt8] {
         message(family: local.address.family, stateMask: ~0, flags: NLM_F_REQUEST,
                 bytecode: nil, sequence: sequence) { request in
-            storeSocketID(local: local, remote: remote, interface: 0, cookie: noCookie, into: request)
+            storeSocketID(local: local, remote: remote, interface: 0, cookie: cookie ?? noCookie, into: request)
         }
     }
 

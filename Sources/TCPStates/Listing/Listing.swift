@@ -33,8 +33,10 @@ public struct Listing {
             used = try list(with: lister, into: TableRenderer(writer: writer, showsHeader: plan.showsHeader,
                                                               families: plan.filter.families))
         case .columnTable(let columns):
+            // Its columns are as wide as their widest value: the table is measured whole.
             let table = ColumnTable(columns: columns.map { $0.tableColumn(owners: owners) }, showsHeader: plan.showsHeader)
-            used = try list(with: lister, into: ColumnTableRenderer(table, writer: writer))
+            var held = HeldListing(order: plan.order) { _, connections in try table.render(connections, to: writer) }
+            used = try list(with: lister, into: &held)
         case .json(let members):
             var renderer = JSONRenderer(writer: writer)
             renderer.extraMembers = members.writer(owners: owners)
@@ -86,11 +88,11 @@ public struct Listing {
     /// The single render path: the lister streams into the renderer, through
     /// a sort when the plan orders the rows.
     private func list(with lister: ConnectionLister, into renderer: some ListingRenderer) throws -> SourceKind {
-        var renderer = renderer
         if let order = plan.order {
-            var sorted = SortedListing(renderer, order: order)
-            return try list(with: lister, into: &sorted)
+            var held = HeldListing(order: order, into: renderer)
+            return try list(with: lister, into: &held)
         }
+        var renderer = renderer
         return try list(with: lister, into: &renderer)
     }
 

@@ -13,8 +13,10 @@ public struct Connection: Hashable, Sendable {
     public var inode: UInt64
     /// TCP unless the socket came from a UDP listing.
     public var transport: TransportProtocol = .tcp
-    /// The kernel's socket cookie (inet_diag_sockid.idiag_cookie, unique per
-    /// boot): netlink only, 0 from /proc. SOCK_DESTROY wants it back.
+    /// The kernel's socket cookie (inet_diag_sockid.idiag_cookie,
+    /// sock_gen_cookie: unique per boot, made when first asked for; a
+    /// TIME_WAIT socket keeps its full socket's cookie if it was made by
+    /// then); 0 when the source has none (/proc). SOCK_DESTROY wants it back.
     public var cookie: UInt64 = 0
     /// The device the socket is bound to (idiag_if), 0 for none: netlink only.
     public var boundInterface: UInt32 = 0

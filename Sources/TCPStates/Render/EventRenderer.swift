@@ -5,9 +5,15 @@
 ///      "local": {...}, "remote": {...}}
 ///
 /// `previous_state` and `state_ms` appear on `change` and `close` only, null
-/// where unknown. The caller flushes the writer when a batch is complete.
+/// where unknown. Lost destroy events are one line of their own:
+///
+///     {"event": "lost", "time": "...", "what": "destroy-events", "count": null}
+///
+/// The caller flushes the writer when a batch is complete.
 public struct EventRenderer {
     private let writer: ByteWriter
+    /// Appends `, "key": value` members after the standard ones, as `--json` does (owners, timer, tcp_info).
+    public var extraMembers: ((Connection, ByteWriter) -> Void)?
 
     public init(writer: ByteWriter) { self.writer = writer }
 
@@ -21,9 +27,9 @@ public struct EventRenderer {
         writer.append("\", ")
         if event.kind == .change || event.kind == .close {
             writer.append("\"previous_state\": ")
-            if let previous = event.previousKernelState {
+            if let previous = event.previousStateName {
                 writer.append(UInt8(ascii: "\""))
-                writer.append(stateName(kernel: previous))
+                writer.append(previous)
                 writer.append(UInt8(ascii: "\""))
             } else {
                 writer.append("null")
@@ -36,7 +42,20 @@ public struct EventRenderer {
             }
             writer.append(", ")
         }
+        writer.append(event.connection.transport == .tcp ? "\"protocol\": \"tcp\", " : "\"protocol\": \"udp\", ")
         writer.appendJSONIdentity(event.connection)
+        extraMembers?(event.connection, writer)
+        writer.append("}\n")
+        try writer.flushIfFull()
+    }
+
+    public func write(_ loss: WatchLoss) throws {
+        writer.append("{\"event\": \"lost\", \"time\": \"")
+        writer.append(rfc3339Milliseconds: loss.time.wallMilliseconds)
+        writer.append("\", \"what\": \"")
+        writer.append(loss.what.rawValue)
+        writer.append("\", \"count\": ")
+        if let count = loss.count { writer.append(decimal: UInt64(max(0, count))) } else { writer.append("null") }
         writer.append("}\n")
         try writer.flushIfFull()
     }

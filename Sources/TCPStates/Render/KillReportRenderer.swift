@@ -36,7 +36,7 @@ public enum KillReportRenderer {
                              to writer: ByteWriter) throws {
         let results = resultsByConnection(outcomes)
         let result = TableColumn("RESULT") { connection, writer in
-            guard let outcome = results[connection] else { return }
+            guard let outcome = results[connection.cookie] else { return }
             writer.append(outcome.word)
             if let name = outcome.errorName {
                 writer.append(UInt8(ascii: ":"))
@@ -55,7 +55,7 @@ public enum KillReportRenderer {
         var renderer = JSONRenderer(writer: writer)
         renderer.extraMembers = { connection, writer in
             extraMembers?(connection, writer)
-            guard let outcome = results[connection] else { return }
+            guard let outcome = results[connection.cookie] else { return }
             writer.append(", \"result\": ")
             writer.append(jsonString: outcome.word)
             writer.append(", \"error\": ")
@@ -77,9 +77,10 @@ public enum KillReportRenderer {
         return line + " of \(outcomes.count) matched"
     }
 
-    /// A socket's cookie tells it apart from any other, its endpoints included.
-    private static func resultsByConnection(_ outcomes: [KillOutcome]) -> [Connection: KillOutcome] {
-        Dictionary(outcomes.map { ($0.connection, $0) }, uniquingKeysWith: { first, _ in first })
+    /// The outcome of each socket by its cookie, which tells it apart from
+    /// any other (cheaper to hash than the whole Connection).
+    private static func resultsByConnection(_ outcomes: [KillOutcome]) -> [UInt64: KillOutcome] {
+        Dictionary(outcomes.map { ($0.connection.cookie, $0) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

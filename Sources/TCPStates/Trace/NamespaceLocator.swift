@@ -21,6 +21,8 @@ public final class NamespaceLocator: SocketLocating {
         sockets.entries.count == 1 ? sockets.entries[0].namespace.identity.inode : nil
     }
 
+    public var namespaceCount: Int { sockets.entries.count }
+
     /// Namespaces that could not be entered at the last refresh.
     public var deniedCount: Int { sockets.deniedCount }
 

@@ -14,6 +14,8 @@ public struct SocketSighting: Equatable, Sendable {
 public protocol SocketLocating: AnyObject {
     /// When the machine has one namespace only, its inode: every socket is in it.
     var onlyNamespace: UInt64? { get }
+    /// How many namespaces a `locate` without `netns` asks (one lookup each).
+    var namespaceCount: Int { get }
     /// The identity of the namespace with this inode, when it is known.
     func identity(of netns: UInt64) -> NetnsIdentity?
     /// Every namespace where a socket with exactly these endpoints stands now

@@ -64,9 +64,10 @@ public struct SocketTracker: ConnectionSink {
     public var markedRefreshes = 3
     /// How many transitions are kept for the pane.
     public var transitionCapacity = 200
-    /// How long a socket closed by a poll is remembered, so that its destroy
-    /// message, which the kernel sends a little later, is not a second close.
-    public var closeMemoryMilliseconds: Int64 = 2000
+    /// How long a full socket closed by a poll is remembered, so that its
+    /// destroy message, which the kernel sends a little later (and a busy
+    /// watch may read much later), is not a second close.
+    public var closeMemoryMilliseconds: Int64 = 60_000
 
     private var pending: [WatchEvent] = []
     private var now = WatchInstant(wallMilliseconds: 0, monotonicMilliseconds: 0)
@@ -75,6 +76,12 @@ public struct SocketTracker: ConnectionSink {
     private var slots: [Entry] = []
     private var freeSlots: [Int32] = []
     private var index: [ConnectionKey: Int32] = [:]
+    /// Present connected TCP sockets with a cookie, by endpoints. The kernel
+    /// holds one such socket per 4-tuple, so a new cookie on a tuple means
+    /// the old socket is gone (a TIME_WAIT one is dropped without a destroy
+    /// message when its tuple is reused), or, for a request socket, that
+    /// the full socket which replaces it has arrived.
+    private var byEndpoints: [ConnectionKey: Int32] = [:]
     /// The slots in the order of the last refresh's dump, then those a
     /// destroy lookup added since: what the next refresh expects.
     private var dumpOrder: [Int32] = []
@@ -107,16 +114,16 @@ public struct SocketTracker: ConnectionSink {
     /// One socket of the snapshot being taken.
     public mutating func add(_ connection: Connection) throws {
         let refresh = refreshCount + 1
+        let key = connection.key
         if cursor < dumpOrder.count {
             let expected = Int(dumpOrder[cursor])
-            if slots[expected].isLive, slots[expected].connection.local == connection.local,
-               slots[expected].connection.remote == connection.remote {
+            if slots[expected].isLive, slots[expected].connection.key == key {
                 cursor += 1
                 update(Int32(expected), with: connection, inRefresh: refresh)
                 return
             }
         }
-        guard let slot = index[connection.key] else {
+        guard let slot = index[key] else {
             insert(connection, inRefresh: refresh)
             return
         }
@@ -136,7 +143,7 @@ public struct SocketTracker: ConnectionSink {
             for slot in dumpOrder where slots[Int(slot)].isLive && slots[Int(slot)].seenInRefresh != refreshCount {
                 let entry = remove(slot)
                 close(entry.connection, previous: entry)
-                recentlyClosed[entry.connection.key] = now.monotonicMilliseconds
+                rememberClosedByPoll(entry.connection)
             }
         }
         swap(&dumpOrder, &nextDumpOrder)
@@ -144,29 +151,49 @@ public struct SocketTracker: ConnectionSink {
         return takeEvents()
     }
 
-    /// A socket the kernel destroyed between refreshes. `current` is what a
-    /// lookup of its endpoints found right after, if it passes the filters:
-    /// a full socket becoming a TIME_WAIT one is destroyed too, and that is
-    /// a change, not a close. Returns the events it makes.
+    /// A socket the kernel destroyed. `current` is the TIME_WAIT socket on
+    /// its endpoints right after, if it passes the filters: a full socket
+    /// that becomes a TIME_WAIT one is destroyed too, and that is a change,
+    /// not a close. The TIME_WAIT socket has the destroyed socket's cookie
+    /// if the kernel had made it by then (it makes a cookie when first
+    /// asked, so a poll that saw the full socket usually had), else one of
+    /// its own: the tracked entry then takes the new cookie, and a socket
+    /// no poll saw is an open in TIME_WAIT. Without `current`, a close.
+    /// Returns the events it makes.
     public mutating func observeDestroyed(
         _ destroyed: Connection, current: Connection?, at time: WatchInstant
     ) -> [WatchEvent] {
         now = time
         let key = destroyed.key
-        if let current {
+        if recentlyClosed.removeValue(forKey: key) != nil {
+            // A poll already saw it go.
+            return []
+        }
+        switch (index[key], current) {
+        case (let slot?, let current?):
+            var slot = slot
+            if current.key != key {
+                if let other = index[current.key] {
+                    // Tracked twice (insert files a TIME_WAIT under its full socket, so only if that missed).
+                    _ = remove(slot)
+                    slot = other
+                } else {
+                    rekey(slot, to: current.key)
+                }
+            }
+            update(slot, with: current, inRefresh: slots[Int(slot)].seenInRefresh)
+        case (let slot?, nil):
+            let entry = remove(slot)
+            close(entry.connection, previous: entry)
+        case (nil, let current?):
             if let slot = index[current.key] {
                 update(slot, with: current, inRefresh: slots[Int(slot)].seenInRefresh)
             } else {
                 insert(current, inRefresh: refreshCount)
             }
-        } else if let slot = index[key] {
-            let entry = remove(slot)
-            close(entry.connection, previous: entry)
-            recentlyClosed[key] = time.monotonicMilliseconds
-        } else if recentlyClosed[key].map({ time.monotonicMilliseconds - $0 >= closeMemoryMilliseconds }) ?? true {
+        case (nil, nil):
             // Opened and closed between two refreshes: no poll saw it.
             close(destroyed, previous: nil)
-            recentlyClosed[key] = time.monotonicMilliseconds
         }
         updateOrder()
         return takeEvents()
@@ -180,6 +207,19 @@ public struct SocketTracker: ConnectionSink {
     /// A socket not present before: in a refresh (`inRefresh` is the one
     /// being taken) it joins the dump order, otherwise it is expected next.
     private mutating func insert(_ connection: Connection, inRefresh refresh: Int) {
+        if connection.holdsItsTuple, let other = byEndpoints[connection.endpointKey] {
+            let old = slots[Int(other)].connection
+            // A full socket replacing a request socket, or a TIME_WAIT one replacing a full socket whose
+            // cookie the kernel had not made yet: a new cookie, the same connection.
+            if (old.isRequest && !connection.isRequest)
+                || (connection.isTimewait && !old.isTimewait && connection.canFollow(old)) {
+                rekey(other, to: connection.key)
+                update(other, with: connection, inRefresh: refresh)
+                return
+            }
+            // The tuple's previous socket is gone: its close comes before the new socket's open.
+            retire(other, inRefresh: refresh)
+        }
         let atStart = refreshCount == 0
         let duringRefresh = refresh > refreshCount
         var entry = Entry(
@@ -202,6 +242,7 @@ public struct SocketTracker: ConnectionSink {
         }
         slots[Int(slot)] = entry
         index[connection.key] = slot
+        if connection.holdsItsTuple { byEndpoints[connection.endpointKey] = slot }
         counts.add(connection)
         if order != nil { sorted.place(slot) }
         record(WatchEvent(kind: atStart ? .present : .open, time: now, connection: connection))
@@ -210,6 +251,19 @@ public struct SocketTracker: ConnectionSink {
     /// A socket present before, seen again.
     private mutating func update(_ slot: Int32, with connection: Connection, inRefresh refresh: Int) {
         let s = Int(slot)
+        var connection = connection
+        if !connection.canFollow(slots[s].connection) {
+            guard connection.cookie != 0 else {
+                // No arrow of the diagram leads there: a new socket on the same endpoints (/proc has no cookie).
+                retire(slot, inRefresh: refresh)
+                insert(connection, inRefresh: refresh)
+                return
+            }
+            // The same socket by its cookie, reported in a state it cannot have gone back to: under churn, a
+            // TIME_WAIT socket is now and then dumped as FIN_WAIT_2 (its substate) after a lookup said
+            // TIME_WAIT. Keep the state it had; no arrow the diagram lacks is printed.
+            connection.kernelState = slots[s].connection.kernelState
+        }
         if refresh > refreshCount, slots[s].seenInRefresh != refresh {
             seenCount += 1
             slots[s].position = Int32(nextDumpOrder.count)
@@ -243,10 +297,38 @@ public struct SocketTracker: ConnectionSink {
         let entry = slots[Int(slot)]
         slots[Int(slot)].isLive = false
         index[entry.connection.key] = nil
+        // Whatever its state now: it was filed by the state it was inserted in.
+        if entry.connection.cookie != 0, byEndpoints[entry.connection.endpointKey] == slot {
+            byEndpoints[entry.connection.endpointKey] = nil
+        }
         freeSlots.append(slot)
         counts.remove(entry.connection)
         if order != nil { sorted.remove(slot) }
         return entry
+    }
+
+    /// A full socket a poll saw go is remembered until its destroy message
+    /// comes, so that the message is not a second close. A cookie names one
+    /// socket, so the memory can be long; TIME_WAIT and request sockets get
+    /// no destroy message, and without a cookie there are none to expect.
+    private mutating func rememberClosedByPoll(_ connection: Connection) {
+        guard connection.cookie != 0, !connection.isTimewait, !connection.isRequest else { return }
+        recentlyClosed[connection.key] = now.monotonicMilliseconds
+    }
+
+    /// Files a present entry under a new key (its tuple stays).
+    private mutating func rekey(_ slot: Int32, to key: ConnectionKey) {
+        index[slots[Int(slot)].connection.key] = nil
+        index[key] = slot
+    }
+
+    /// Closes a present socket that a poll will not see again.
+    private mutating func retire(_ slot: Int32, inRefresh refresh: Int) {
+        let entry = remove(slot)
+        close(entry.connection, previous: entry)
+        rememberClosedByPoll(entry.connection)
+        // finishRefresh looks for the unseen only when fewer were seen than were present.
+        if refresh > refreshCount, entry.seenInRefresh != refresh { presentAtBegin -= 1 }
     }
 
     private mutating func updateOrder() {
@@ -277,5 +359,17 @@ public struct SocketTracker: ConnectionSink {
         let events = pending
         pending = []
         return events
+    }
+}
+
+extension Connection {
+    /// A connected TCP socket with a cookie: no other socket has its 4-tuple now.
+    fileprivate var holdsItsTuple: Bool {
+        cookie != 0 && transport == .tcp && remote.port != 0 && kernelState != KernelTCPState.close
+    }
+
+    /// A request socket: SYN_RCVD (sock_diag reports NEW_SYN_RECV as it).
+    fileprivate var isRequest: Bool {
+        kernelState == KernelTCPState.synReceived || kernelState == KernelTCPState.newSynReceived
     }
 }

@@ -1,8 +1,10 @@
 /// What a key pressed on the watch screen asks for.
 public enum WatchKey: Equatable, Sendable {
     case quit, togglePause, up, down, pageUp, pageDown, top, bottom
+    /// Ctrl-Z: stop, as less and top do.
+    case suspend
 
-    /// Decodes bytes read from a terminal in raw mode: `q`, Ctrl-C, space,
+    /// Decodes bytes read from a terminal in raw mode: `q`, Ctrl-C, Ctrl-Z, space,
     /// `j`/`k`/`g`/`G`, and the escape sequences of the arrows, Page Up/Down,
     /// Home and End in their CSI (`ESC [`) and SS3 (`ESC O`) forms. Anything
     /// else, an unfinished sequence included, is skipped.
@@ -30,6 +32,7 @@ public enum WatchKey: Equatable, Sendable {
             }
             switch byte {
             case UInt8(ascii: "q"), UInt8(ascii: "Q"), 0x03: keys.append(.quit)  // 0x03: Ctrl-C with ISIG off
+            case 0x1A: keys.append(.suspend)  // Ctrl-Z with ISIG off
             case UInt8(ascii: " "): keys.append(.togglePause)
             case UInt8(ascii: "k"): keys.append(.up)
             case UInt8(ascii: "j"): keys.append(.down)

@@ -111,7 +111,7 @@ public struct WatchScreen {
         case .pageDown: firstRow += page
         case .top: firstRow = 0
         case .bottom: firstRow = last
-        case .quit, .togglePause: break
+        case .quit, .togglePause, .suspend: break
         }
         firstRow = min(max(0, firstRow), max(0, last))
     }
