@@ -14,15 +14,22 @@ struct ListingFilterOptions: ParsableArguments {
     var command: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
-        "List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net); needs root.",
+        "List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net), or of each of a comma-separated list; needs root.",
         valueName: "name|path"))
     var netns: String?
+
+    @Flag(name: .customLong("all-netns"), help: "List the sockets of every network namespace (named, held by processes, this one), each row naming its own; unprivileged, this one only.")
+    var allNetns = false
 
     func validate() throws {
         _ = try sockets.makeFilter()
         if let bad = pid.first(where: { $0 <= 0 }) { throw ValidationError("--pid wants a process id above 0, got \(bad)") }
         if command.contains(where: \.isEmpty) { throw ValidationError("--command wants a process name") }
         if netns == "" { throw ValidationError("--netns wants a namespace name or path") }
+        if let netns, netns.split(separator: ",", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+            throw ValidationError("--netns wants names or paths separated by single commas, got '\(netns)'")
+        }
+        if allNetns, netns != nil { throw ValidationError("--all-netns lists every namespace; leave out --netns") }
     }
 
     /// The `--pid` and `--command` filter.
@@ -38,7 +45,13 @@ struct ListingFilterOptions: ParsableArguments {
         request.namesStates = !sockets.state.isEmpty
         request.listening = sockets.listening
         request.owners = ownerFilter
-        request.namespace = netns
+        if allNetns {
+            request.namespaces = .all
+        } else if let netns, netns.contains(",") {
+            request.namespaces = .named(netns.split(separator: ",").map(String.init))
+        } else {
+            request.namespace = netns
+        }
         return request
     }
 }

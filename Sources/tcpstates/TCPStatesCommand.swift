@@ -101,9 +101,8 @@ struct TCPStatesCommand: ParsableCommand {
             if report.summarizes {
                 throw ValidationError("--watch does not combine with --summary, --by-port or --format prometheus")
             }
-            if details.udp || !details.shownDetails.isEmpty || !listingFilters.ownerFilter.isEmpty
-                || listingFilters.netns != nil {
-                throw ValidationError("--watch lists TCP sockets only, without --udp, --processes, --pid, --command, --timers, --info or --netns")
+            if listingFilters.allNetns || listingFilters.netns?.contains(",") == true {
+                throw ValidationError("--watch follows one namespace: --netns NAME, not --all-netns or a list")
             }
         }
     }
@@ -130,7 +129,7 @@ struct TCPStatesCommand: ParsableCommand {
     }
 
     func run() throws {
-        if watchOptions.watch { return try WatchMode(command: self, filter: try filters.makeFilter()).run() }
+        if watchOptions.watch { return try WatchMode(command: self).run() }
         var listing = Listing(ListingPlan(try listingRequest()))
         listing.source = source
         listing.procNetDirectory = procNetDirectory

@@ -5,7 +5,8 @@ import Glibc
 
 /// `tcpstates --watch`: the live screen on a terminal, NDJSON events otherwise.
 struct WatchMode {
-    let filter: ConnectionFilter
+    /// What the listing of the same options would show: the screen's columns, the events' members.
+    let request: ListingRequest
     let source: SourceKind
     let procNetDirectory: String
     let intervalMilliseconds: Int64
@@ -28,7 +29,7 @@ struct WatchMode {
             // The signals first: the destroy reader's thread inherits their mask, so none is delivered to it.
             let signals = try SignalEvents([SIGINT, SIGTERM, SIGHUP])
             defer { signals.close() }
-            session = makeSession(notice: { Terminal.error($0) })
+            session = try makeSession(output: .json, notice: { Terminal.error($0) })
             session.tracker.order = nil  // events need no row order
             ending = try EventStream(session: session, signals: signals).run()
         } else {
@@ -36,7 +37,7 @@ struct WatchMode {
             defer { signals.close() }
             // Notices wait until the screen is gone, then go to stderr.
             var notices: [String] = []
-            session = makeSession(notice: { notices.append($0) })
+            session = try makeSession(output: .table, notice: { notices.append($0) })
             let screen = ScreenWatch(session: session, signals: signals, order: order, filterSummary: filterSummary)
             do {
                 // Also when run() throws: the terminal comes back before the error is printed.
@@ -55,10 +56,12 @@ struct WatchMode {
         }
     }
 
-    private func makeSession(notice: @escaping (String) -> Void) -> WatchSession {
-        WatchSession(filter: filter, source: source, procNetDirectory: procNetDirectory,
-                     intervalMilliseconds: intervalMilliseconds,
-                     destroyReceiveBufferBytes: destroyReceiveBufferBytes, notice: notice)
+    private func makeSession(output: ListingOutput, notice: @escaping (String) -> Void) throws -> WatchSession {
+        var request = request
+        request.output = output
+        return try WatchSession(plan: ListingPlan(request), source: source, procNetDirectory: procNetDirectory,
+                                intervalMilliseconds: intervalMilliseconds,
+                                destroyReceiveBufferBytes: destroyReceiveBufferBytes, notice: notice)
     }
 }
 
@@ -71,13 +74,14 @@ struct EventStream {
 
     func run() throws -> WatchMode.Ending {
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
-        let renderer = EventRenderer(writer: writer)
+        var renderer = EventRenderer(writer: writer)
         var fds = [pollfd(fd: signals.fileDescriptor, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: session.destroyFileDescriptor ?? -1, events: Int16(POLLIN), revents: 0),
                    // A pipe's write end reports POLLERR once its reader is gone (`| head`), even with no events asked.
                    pollfd(fd: Terminal.standardOutputIsPipe ? 1 : -1, events: 0, revents: 0)]
         while true {
             let step = try session.step(at: WatchClock.now)
+            renderer.extraMembers = session.eventMembers  // the owner table may have been scanned again
             for loss in step.losses { try renderer.write(loss) }
             for event in step.events { try renderer.write(event) }
             if !step.losses.isEmpty || !step.events.isEmpty { try writer.flush() }
@@ -95,8 +99,8 @@ struct EventStream {
 }
 
 extension WatchMode {
-    init(command: TCPStatesCommand, filter: ConnectionFilter) throws {
-        self.init(filter: filter, source: command.source, procNetDirectory: command.procNetDirectory,
+    init(command: TCPStatesCommand) throws {
+        self.init(request: try command.listingRequest(), source: command.source, procNetDirectory: command.procNetDirectory,
                   intervalMilliseconds: try command.watchOptions.intervalMilliseconds,
                   destroyReceiveBufferBytes: command.watchOptions.destroyBufferBytes,
                   order: command.sort ?? .state, filterSummary: command.filters.summary,

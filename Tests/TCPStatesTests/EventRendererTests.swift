@@ -46,7 +46,7 @@ import Testing
         for ((object, event), expected) in zip(zip(objects, events), snapshot) {
             #expect(object["event"] as? String == event.kind.rawValue)
             #expect(object["state"] as? String == (event.kind == .close ? "CLOSED" : expected["state"] as? String))
-            for field in ["family", "local", "remote"] {
+            for field in ["protocol", "family", "local", "remote"] {
                 #expect((object[field] as? NSObject) == (expected[field] as? NSObject), "\(field)")
             }
             let date = Date(timeIntervalSince1970: Double(event.time.wallMilliseconds) / 1000)
@@ -78,6 +78,34 @@ import Testing
                 let expected = [c.year, c.month, c.day, c.hour, c.minute, c.second].map { $0 ?? -1 }
                 #expect([t.year, t.month, t.day, t.hour, t.minute, t.second] == expected, "\(ms) \(offset)")
                 #expect(t.millisecond == Int(((ms % 1000) + 1000) % 1000))
+            }
+        }
+    }
+
+    @Test func eventsCarryTheMembersTheListingWouldWrite() throws {
+        let sample = try T.sample()
+        var tracker = SocketTracker()
+        let events = try T.refresh(&tracker, sample, at: 0)
+        let text = try ByteWriterTests.output { writer in
+            var renderer = EventRenderer(writer: writer)
+            renderer.extraMembers = JSONMembers([.timer, .tcpInfo, .process]).writer(owners: nil)
+            for event in events { try renderer.write(event) }
+        }
+        let listing = try ByteWriterTests.output { writer in
+            var json = JSONRenderer(writer: writer)
+            json.extraMembers = JSONMembers([.timer, .tcpInfo, .process]).writer(owners: nil)
+            try json.begin(source: .netlink)
+            for c in sample { try json.add(c) }
+            try json.finish()
+        }
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(listing.utf8)) as? [String: Any])
+        let expected = try #require(document["connections"] as? [[String: Any]])
+        let objects = try text.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        for (object, listed) in zip(objects, expected) {
+            for field in ["process", "timer", "tcp_info"] {
+                #expect((object[field] as? NSObject) == (listed[field] as? NSObject), "\(field)")
             }
         }
     }

@@ -26,7 +26,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let clock = FakeClock()
         var notices: [String] = []
-        let session = WatchSession(filter: ConnectionFilter(), source: .proc, procNetDirectory: directory,
+        let session = try WatchSession(filter: ConnectionFilter(), source: .proc, procNetDirectory: directory,
                                    intervalMilliseconds: 1000, clock: { clock.now }, notice: { notices.append($0) })
         #expect(session.destroyFileDescriptor == nil)
         #expect(session.timeout(at: clock.now) == 0, "the first poll is due at once")

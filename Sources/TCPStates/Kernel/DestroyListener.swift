@@ -250,11 +250,37 @@ public final class DestroyListener: @unchecked Sendable {
         }
     }
 
-    /// The destroy messages of one read; the protocol comes from INET_DIAG_PROTOCOL.
+    /// The destroy messages of one read. inet_diag_msg has no protocol: a
+    /// destroy message says it in an INET_DIAG_PROTOCOL attribute.
     static func decodeDestroyed(_ buffer: UnsafeRawBufferPointer, _ body: (Connection) throws -> Void) throws {
-        _ = try InetDiagDecoder.decode(buffer) { connection in
-            try body(connection)
+        guard let base = buffer.baseAddress else { return }
+        var remaining = Int32(buffer.count)
+        var next: UnsafePointer<nlmsghdr>? = base.assumingMemoryBound(to: nlmsghdr.self)
+        let headerLength = CMNL_nlmsg_hdrlen()
+        while let header = next, mnl_nlmsg_ok(header, remaining) {
+            if header.pointee.nlmsg_type == UInt16(SOCK_DIAG_BY_FAMILY) {
+                let payload = UnsafeRawBufferPointer(
+                    start: UnsafeRawPointer(header) + headerLength,
+                    count: max(0, Int(header.pointee.nlmsg_len) - headerLength))
+                var connection = try InetDiagDecoder.connection(from: payload)
+                if protocolAttribute(payload) == TransportProtocol.udp.ipProtocol { connection.transport = .udp }
+                try body(connection)
+            }
+            next = UnsafePointer(mnl_nlmsg_next(header, &remaining))
         }
+    }
+
+    /// The u8 of INET_DIAG_PROTOCOL among the attributes after inet_diag_msg, nil without one.
+    static func protocolAttribute(_ message: UnsafeRawBufferPointer) -> UInt8? {
+        var offset = InetDiagDecoder.messageSize
+        while offset + 5 <= message.count {
+            let length = Int(message.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            let type = message.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & 0x3FFF
+            guard length >= 4, offset + length <= message.count else { return nil }
+            if type == UInt16(INET_DIAG_PROTOCOL), length >= 5 { return message[offset + 4] }
+            offset += (length + 3) & ~3
+        }
+        return nil
     }
 
     /// For each TCP socket, the TIME_WAIT socket now on its endpoints: one

@@ -12,6 +12,8 @@
 /// The caller flushes the writer when a batch is complete.
 public struct EventRenderer {
     private let writer: ByteWriter
+    /// Appends `, "key": value` members after the standard ones, as `--json` does (owners, timer, tcp_info).
+    public var extraMembers: ((Connection, ByteWriter) -> Void)?
 
     public init(writer: ByteWriter) { self.writer = writer }
 
@@ -25,9 +27,9 @@ public struct EventRenderer {
         writer.append("\", ")
         if event.kind == .change || event.kind == .close {
             writer.append("\"previous_state\": ")
-            if let previous = event.previousKernelState {
+            if let previous = event.previousStateName {
                 writer.append(UInt8(ascii: "\""))
-                writer.append(stateName(kernel: previous))
+                writer.append(previous)
                 writer.append(UInt8(ascii: "\""))
             } else {
                 writer.append("null")
@@ -40,7 +42,9 @@ public struct EventRenderer {
             }
             writer.append(", ")
         }
+        writer.append(event.connection.transport == .tcp ? "\"protocol\": \"tcp\", " : "\"protocol\": \"udp\", ")
         writer.appendJSONIdentity(event.connection)
+        extraMembers?(event.connection, writer)
         writer.append("}\n")
         try writer.flushIfFull()
     }

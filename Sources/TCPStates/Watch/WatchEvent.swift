@@ -45,8 +45,18 @@ public struct WatchEvent: Sendable, Equatable {
         self.previousStateMilliseconds = previousStateMilliseconds
     }
 
-    /// The state name the event reports: CLOSED for `close`.
+    /// The state name the event reports, as the listing prints it (UDP's
+    /// UNCONN included): CLOSED for `close`.
     public var stateName: String {
-        kind == .close ? TCPState.closed.name : TCPStates.stateName(kernel: connection.kernelState)
+        kind == .close ? TCPState.closed.name : connection.stateText
+    }
+
+    /// The name of the state it left, printed the same way; nil when unknown.
+    public var previousStateName: String? {
+        previousKernelState.map { number in
+            var previous = connection
+            previous.kernelState = number
+            return previous.stateText
+        }
     }
 }

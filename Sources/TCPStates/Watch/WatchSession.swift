@@ -26,6 +26,11 @@ public final class WatchSession {
 
     private var lister: ConnectionLister
     private let filter: ConnectionFilter
+    private let ownerFilter: OwnerFilter
+    /// What the listing would show and filter on: owners, timers, tcp_info.
+    public let plan: ListingPlan
+    /// The owners of the sockets, when the plan shows or filters on them.
+    public let owners: WatchOwners?
     private let destroyListener: DestroyListener?
     private var reportedNotices: Set<String> = []
     private let notice: (String) -> Void
@@ -36,21 +41,37 @@ public final class WatchSession {
     /// The descriptor that becomes readable when destroyed sockets are queued, if subscribed.
     public var destroyFileDescriptor: Int32? { destroyListener?.fileDescriptor }
 
-    /// Subscribes to destroy events (unless the source is /proc) and starts
+    /// Enters the plan's namespace, scans for owners if the plan wants them,
+    /// subscribes to destroy events (unless the source is /proc) and starts
     /// their reader thread; the first poll is due at once. `notice` receives
     /// each distinct notice once; `destroyReceiveBufferBytes` overrides the
     /// destroy socket's receive buffer (the overflow test makes it small).
+    /// Make any SignalEvents first: the reader thread inherits the signal mask.
     public init(
-        filter: ConnectionFilter, source: SourceKind, procNetDirectory: String = "/proc/net",
+        plan: ListingPlan, source: SourceKind, procNetDirectory: String = "/proc/net",
         intervalMilliseconds: Int64, destroyReceiveBufferBytes: Int32? = nil,
         clock: @escaping () -> WatchInstant = { WatchClock.now },
         notice: @escaping (String) -> Void
-    ) {
-        self.filter = filter
+    ) throws {
+        // First: the netlink sockets, /proc/net and the owner scan all follow it.
+        if let namespace = plan.namespace { try NetworkNamespace.enter(namespace) }
+        self.plan = plan
+        filter = plan.filter
+        ownerFilter = plan.ownerFilter
         self.notice = notice
         self.clock = clock
+        owners = plan.looksUpOwners ? try WatchOwners() : nil
         lister = ConnectionLister(filter: filter, kind: source)
         lister.procNetDirectory = procNetDirectory
+        lister.extensions = plan.extensions
+        if let owners {
+            let ownerFilter = plan.ownerFilter
+            lister.accepts = { connection in
+                // Asked even without a filter: an owner not known yet asks for a new scan.
+                let found = owners.owners(of: connection.inode)
+                return ownerFilter.isEmpty || ownerFilter.matches(found)
+            }
+        }
         self.source = source
         schedule = RefreshSchedule(intervalMilliseconds: intervalMilliseconds, start: clock().monotonicMilliseconds)
         var destroyListener: DestroyListener?
@@ -70,6 +91,25 @@ public final class WatchSession {
         if destroyListener == nil {
             pollingOnlyNotice = "no sock_diag destroy events (\(why)): polling only, sockets that open and close between refreshes are missed"
         }
+    }
+
+    /// A session of the listing of `filter` and nothing more.
+    public convenience init(
+        filter: ConnectionFilter, source: SourceKind, procNetDirectory: String = "/proc/net",
+        intervalMilliseconds: Int64, clock: @escaping () -> WatchInstant = { WatchClock.now },
+        notice: @escaping (String) -> Void
+    ) throws {
+        var request = ListingRequest()
+        request.filter = filter
+        request.transports = filter.transports
+        try self.init(plan: ListingPlan(request), source: source, procNetDirectory: procNetDirectory,
+                      intervalMilliseconds: intervalMilliseconds, clock: clock, notice: notice)
+    }
+
+    /// The members NDJSON events carry besides the standard ones, as `--json` would write them.
+    public var eventMembers: ((Connection, ByteWriter) -> Void)? {
+        guard case .json(let members) = plan.renderer else { return nil }
+        return members.writer(owners: owners?.table)
     }
 
     deinit { destroyListener?.stop() }
@@ -101,7 +141,10 @@ public final class WatchSession {
             self.pollingOnlyNotice = nil
         }
         isResynchronising = false
-        return tracker.finishRefresh()
+        let events = tracker.finishRefresh()
+        // New sockets of unknown owners: scan now, so that this refresh's events already name them.
+        owners?.rescanIfNeeded(present: tracker.entries.values.map(\.connection.inode))
+        return events
     }
 
     private func readDestroyed(at now: WatchInstant, into step: inout WatchStep) throws {
@@ -113,10 +156,14 @@ public final class WatchSession {
             lose(WatchLoss(time: now, what: .destroyBacklog, count: batch.backlogDrops), into: &step)
         }
         for socket in batch.sockets {
-            let successor = socket.successor.flatMap { filter.matches($0) ? $0 : nil }
+            // A freed socket's owners are gone with it: with an owner filter, only a socket a poll saw counts.
+            if !ownerFilter.isEmpty, tracker.entries[socket.destroyed.key] == nil { continue }
+            let successor = socket.successor.flatMap { filter.matches($0) && accepts($0) ? $0 : nil }
             step.events += tracker.observeDestroyed(socket.destroyed, current: successor, at: now)
         }
     }
+
+    private func accepts(_ connection: Connection) -> Bool { lister.accepts?(connection) ?? true }
 
     private func lose(_ loss: WatchLoss, into step: inout WatchStep) {
         losses.add(loss)
