@@ -12,7 +12,9 @@ struct KillCommand: ParsableCommand {
             Destroys each matching socket through sock_diag SOCK_DESTROY (kernel CONFIG_INET_DIAG_DESTROY): \
             the peer gets a RST and the application's next call on the socket fails with ECONNABORTED. \
             At least one filter is required: --port, --local-port, --remote-port, --state, --listening, \
-            --local, --remote, --addr, --pid or --command (-4, -6 and --netns narrow but do not count). \
+            --local, --remote, --addr, --pid or --command (-4, -6, --netns and --all-netns narrow or widen \
+            but do not count). Over several namespaces (--all-netns, --netns a,b) each socket is destroyed \
+            in its own and the report names it (NETNS, "netns"). \
             Without --state it matches every state but LISTEN, TIME_WAIT and CLOSED; LISTEN only when \
             --state names it (a group such as all does not). On a terminal it lists the sockets and asks \
             before killing; --yes skips the question, and without a terminal it refuses unless --yes is \
@@ -22,9 +24,9 @@ struct KillCommand: ParsableCommand {
             """
     )
 
-    /// The listing's filters, owners and namespace. With --all-netns (issue 12) in this group, kill
-    /// lists and destroys namespace by namespace: one SocketDestroyer opened inside each, since a
-    /// netlink socket keeps the namespace it was made in.
+    /// The listing's filters, owners and namespaces. Over several namespaces kill lists them as the
+    /// listing does and destroys namespace by namespace: one SocketDestroyer opened inside each, since
+    /// a netlink socket keeps the namespace it was made in.
     @OptionGroup(title: "Filters") var filters: ListingFilterOptions
     @OptionGroup var output: OutputOptions
 
@@ -37,9 +39,6 @@ struct KillCommand: ParsableCommand {
     func validate() throws {
         let sockets = filters.sockets
         if sockets.all { throw ValidationError("--all does not apply to tcpstates kill: CLOSED sockets cannot be killed") }
-        if filters.allNetns || filters.netns?.contains(",") == true {
-            throw ValidationError("tcpstates kill acts in one network namespace at a time: give --netns NAME alone")
-        }
         let picks = !sockets.port.isEmpty || !sockets.localPort.isEmpty || !sockets.remotePort.isEmpty
             || !sockets.state.isEmpty || sockets.listening || !sockets.localAddress.isEmpty
             || !sockets.remoteAddress.isEmpty || !sockets.address.isEmpty || !filters.ownerFilter.isEmpty
@@ -80,9 +79,11 @@ struct KillCommand: ParsableCommand {
         var listing = Listing(plan)
         listing.source = .netlink
         listing.notice = { Terminal.error($0) }
-        // Enters --netns first: the destroyer's netlink socket, opened after, belongs to it too.
-        let (matched, owners) = try listing.collect()
-        let report = KillReport(plan: plan, owners: owners)
+        // Enters a lone --netns for good: the destroyer's netlink socket, opened after, belongs to it too.
+        // Over several, collect comes back to this namespace and each is entered again to destroy.
+        let (matched, owners, namespaces) = try listing.collect()
+        let report = KillReport(plan: plan, owners: owners, namespaces: namespaces.identitiesByInode)
+        let spread = plan.namespaces == nil ? "" : Self.spread(matched)
 
         let writer = ByteWriter { try Terminal.writeStandardOutput($0) }
         if matched.isEmpty {
@@ -92,21 +93,30 @@ struct KillCommand: ParsableCommand {
         }
         if dryRun {
             try report.write(matched.map { KillOutcome($0, nil) }, to: writer)
-            Terminal.error("dry run: \(matched.count) socket\(matched.count == 1 ? "" : "s") would be killed")
+            Terminal.error("dry run: \(matched.count) socket\(matched.count == 1 ? "" : "s")\(spread) would be killed")
             return
         }
         if !yes {
             let question = ByteWriter { try Terminal.writeStandardError($0) }
             try report.writeCandidates(matched, to: question)
-            guard try ConfirmationPrompt.ask("Kill \(matched.count == 1 ? "this socket" : "these \(matched.count) sockets")?") else {
+            let these = matched.count == 1 ? "this socket" : "these \(matched.count) sockets"
+            guard try ConfirmationPrompt.ask("Kill \(these)\(spread)?") else {
                 throw RuntimeError(message: "not confirmed; nothing was killed")
             }
         }
-        let results = try SocketDestroyer().destroy(matched)
+        let results = plan.namespaces == nil
+            ? try SocketDestroyer().destroy(matched)
+            : try SocketDestroyer.destroy(matched, across: namespaces)
         let outcomes = zip(matched, results).map { KillOutcome($0, $1) }
         try report.write(outcomes, to: writer)
         let summary = KillReportRenderer.summary(outcomes)
         if outcomes.contains(where: { $0.result?.isGone == false }) { throw RuntimeError(message: summary) }
         Terminal.error(summary)
+    }
+
+    /// ` in N network namespaces`: how many namespaces the matched sockets are in.
+    private static func spread(_ matched: [Connection]) -> String {
+        let count = Set(matched.map(\.netnsInode)).count
+        return " in \(count) network namespace\(count == 1 ? "" : "s")"
     }
 }

@@ -95,6 +95,8 @@ struct KillCommandTests {
             (["--port", "\(Self.port)"], "--yes"),                  // stdin is a pipe, not a terminal
             (["--yes"], "needs a filter"),
             (["-4", "--yes"], "needs a filter"),
+            (["--all-netns", "--yes"], "needs a filter"),
+            (["--netns", "\(namespace.name),\(namespace.name)", "-6", "--yes"], "needs a filter"),
             (["--all", "--port", "\(Self.port)", "--yes"], "--all"),
             (["--state", "closed", "--yes"], "CLOSED"),
             (["--port", "\(Self.port)", "--yes", "--udp"], "--udp"),
@@ -140,6 +142,109 @@ struct KillCommandTests {
         #expect(try namespace.errors().closeWait == ["ECONNABORTED", "ECONNABORTED"])
     }
 
+    /// A port of this test process's own, below the ephemeral range, for the kills across every
+    /// namespace: other tests' namespaces exist at the same time, and nothing of theirs is on it.
+    static let ownPort = UInt16(10_000 + Int(getpid()) % 11_000 * 2)
+
+    /// Two namespaces of this process's own, each with the kill-targets sockets on `ownPort`.
+    static func twoNamespaces() throws -> [KillNamespace] {
+        let first = try KillNamespace(count: 2, port: ownPort)
+        do {
+            return [first, try KillNamespace(count: 2, port: ownPort)]
+        } catch {
+            first.tearDown()
+            throw error
+        }
+    }
+
+    /// The `--json` report's connections as `NETNS-NAME LOCAL REMOTE` with their result, sorted.
+    static func rows(_ result: CommandResult) throws -> [String] {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+                                  "\(result)")
+        let connections = try #require(object["connections"] as? [[String: Any]])
+        return try connections.map { connection in
+            let netns = try #require(connection["netns"] as? [String: Any], "each socket names its namespace")
+            let local = try #require(connection["local"] as? [String: Any])
+            let remote = try #require(connection["remote"] as? [String: Any])
+            func text(_ endpoint: [String: Any]) -> String {
+                let address = endpoint["address"] as? String ?? "?"
+                return (address.contains(":") ? "[\(address)]" : address) + ":\(endpoint["port"] as? Int ?? -1)"
+            }
+            return "\(netns["name"] as? String ?? "-") \(text(local)) \(text(remote)) \(connection["result"] as? String ?? "?")"
+        }.sorted()
+    }
+
+    /// What `rows` should be: each namespace's CLOSE_WAIT sockets as its ss lists them.
+    static func expectedRows(_ namespaces: [KillNamespace], result: String) throws -> [String] {
+        try namespaces.flatMap { namespace in
+            try namespace.closeWait().map { "\(namespace.name) \($0.dropFirst("CLOSE-WAIT ".count)) \(result)" }
+        }.sorted()
+    }
+
+    @Test("--all-netns --dry-run lists the sockets of both namespaces, each with its namespace, and kills nothing")
+    func dryRunAcrossNamespaces() throws {
+        let namespaces = try Self.twoNamespaces()
+        defer { namespaces.forEach { $0.tearDown() } }
+        let before = try namespaces.map { (try $0.closeWait(), try $0.established()) }
+        let filter = ["--all-netns", "-s", "close-wait", "-p", "\(Self.ownPort)", "--dry-run"]
+        let json = try Subprocess.run([namespaces[0].tcpstates, "kill"] + filter + ["--json"])
+        #expect(json.termination == .exited(0), "\(json)")
+        #expect(try Self.rows(json) == Self.expectedRows(namespaces, result: "dry-run"), "\(json)")
+        #expect(json.stderr == "tcpstates: dry run: \(4 * namespaces[0].count) sockets in 2 network namespaces would be killed\n")
+
+        let table = try Subprocess.run([namespaces[0].tcpstates, "kill"] + filter)
+        #expect(table.termination == .exited(0), "\(table)")
+        let lines = table.stdout.split(separator: "\n")
+        #expect(lines.first?.split(separator: " ").last == "NETNS", "\(table)")
+        for namespace in namespaces {
+            #expect(lines.filter { $0.hasPrefix("dry-run ") && $0.hasSuffix("  \(namespace.name)") }.count
+                    == 2 * namespace.count, "\(table)")
+        }
+        for (namespace, (closeWait, established)) in zip(namespaces, before) {
+            try Self.expectUntouched(namespace, closeWait: closeWait, established: established)
+        }
+    }
+
+    @Test("kill --all-netns ends the CLOSE_WAIT sets of both namespaces: ss in each agrees, both holders read ECONNABORTED")
+    func killsAcrossNamespaces() throws {
+        let namespaces = try Self.twoNamespaces()
+        defer { namespaces.forEach { $0.tearDown() } }
+        let established = try namespaces.map { try $0.established() }
+        let filter = ["--all-netns", "-s", "close-wait", "-p", "\(Self.ownPort)"]
+        // Other namespaces on this machine are other tests': kill only if the filter matches these two's sockets alone.
+        let dryRun = try Subprocess.run([namespaces[0].tcpstates, "kill"] + filter + ["--dry-run", "--json"])
+        try #require(try Self.rows(dryRun) == Self.expectedRows(namespaces, result: "dry-run"), "\(dryRun)")
+
+        let expected = try Self.expectedRows(namespaces, result: "killed")
+        let result = try Subprocess.run([namespaces[0].tcpstates, "kill"] + filter + ["--yes", "--json"])
+        #expect(result.termination == .exited(0), "\(result)")
+        #expect(try Self.rows(result) == expected, "\(result)")
+        #expect(result.stderr == "tcpstates: \(expected.count) killed of \(expected.count) matched\n")
+        for (namespace, established) in zip(namespaces, established) {
+            #expect(try namespace.closeWait().isEmpty, "\(namespace.name): ss still lists CLOSE_WAIT sockets")
+            #expect(try namespace.established() == established, "\(namespace.name): the ESTABLISHED set is untouched")
+            let errors = try namespace.errors()
+            #expect(errors.closeWait == Array(repeating: "ECONNABORTED", count: 2 * namespace.count), "\(namespace.name)")
+            #expect(errors.established == Array(repeating: "0", count: 2 * namespace.count), "\(namespace.name)")
+        }
+    }
+
+    @Test("--netns a,b kills in each named namespace and names it in the table")
+    func namedNamespaces() throws {
+        let namespaces = try Self.twoNamespaces()
+        defer { namespaces.forEach { $0.tearDown() } }
+        let expected = try Self.expectedRows(namespaces, result: "killed")
+        let result = try Subprocess.run([namespaces[0].tcpstates, "kill", "--netns", namespaces.map(\.name).joined(separator: ","),
+                                         "--local-port", "\(Self.ownPort)", "-s", "close-wait", "--yes"])
+        #expect(result.termination == .exited(0), "\(result)")
+        let rows = result.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: " ") }
+        #expect(rows.map { "\($0[6]) \($0[4]) \($0[5]) \($0[0])" }.sorted() == expected, "\(result)")
+        for namespace in namespaces {
+            #expect(try namespace.closeWait().isEmpty, "\(namespace.name)")
+            #expect(try namespace.errors().closeWait == Array(repeating: "ECONNABORTED", count: 2 * namespace.count))
+        }
+    }
+
     @Test("LISTEN is killed only when --state names it")
     func listenersOnlyByName() throws {
         let namespace = try KillNamespace(count: 1)
@@ -169,6 +274,12 @@ struct KillCommandTests {
                                         copy, "kill", "--port", "\(Self.port)", "--yes"])
         #expect(result.termination == .exited(1), "\(result)")
         #expect(result.stderrIsOneLine && result.stderr.contains("CAP_NET_ADMIN") && result.stdout.isEmpty, "\(result)")
+        let everywhere = try namespace.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                                            "--inh-caps=-all", "--bounding-set=-all",
+                                            copy, "kill", "--all-netns", "--port", "\(Self.port)", "--yes"])
+        #expect(everywhere.termination == .exited(1), "\(everywhere)")
+        #expect(everywhere.stderrIsOneLine && everywhere.stderr.contains("CAP_NET_ADMIN") && everywhere.stdout.isEmpty,
+                "\(everywhere)")
         // The dry run needs no privileges.
         let dryRun = try namespace.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                                         copy, "kill", "--port", "\(Self.port)", "--dry-run"])

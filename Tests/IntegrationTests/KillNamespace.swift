@@ -6,26 +6,29 @@ import Glibc
 /// A private namespace `tcpst-k-<pid>-<n>` holding `tcpstates-testpeer
 /// kill-targets`: `count` CLOSE_WAIT sockets on 127.0.0.1:`port` and as many
 /// on [::1]:`port`, and `count` ESTABLISHED connections (both ends) to
-/// 127.0.0.1:`port + 1`.
+/// 127.0.0.1:`port + 1`. `port` is 7500 unless a test that reaches beyond
+/// its namespace (--all-netns) gives one of its own.
 final class KillNamespace {
     static let port: UInt16 = 7500
     let name: String
     let count: Int
+    let port: UInt16
     let tcpstates: String
     private let peer: ChildProcess
     /// The holder's process id (`ip netns exec` execs it in place).
     var holderPID: pid_t { peer.pid }
 
-    init(count: Int = 3) throws {
+    init(count: Int = 3, port: UInt16 = KillNamespace.port) throws {
         tcpstates = try TestEnvironment.binary("tcpstates")
         let peerBinary = try TestEnvironment.binary("tcpstates-testpeer")
         name = "tcpst-k-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         self.count = count
+        self.port = port
         let add = try Subprocess.run(["ip", "netns", "add", name])
         guard add.termination == .exited(0) else { throw SubprocessError(description: "cannot create \(name): \(add)") }
         do {
             peer = try ChildProcess(["ip", "netns", "exec", name, peerBinary, "kill-targets",
-                                     "--port", "\(Self.port)", "--count", "\(count)"])
+                                     "--port", "\(port)", "--count", "\(count)"])
             let ready = try peer.collect(until: .now + .seconds(30)) { $0.hasSuffix("\n") }
             guard ready.stdout == "READY\n" else {
                 throw SubprocessError(description: "kill-targets peer did not start: \(ready.stdout)\(ready.stderr)")

@@ -68,6 +68,31 @@ import Glibc
         #expect(headed.hasPrefix("STATE ") && headed.split(separator: "\n")[0].hasSuffix("PROCESS"), "\(headed)")
     }
 
+    @Test func overSeveralNamespacesEachSocketNamesItsOwn() throws {
+        var outcomes = try Self.outcomes()
+        var first = outcomes[0].connection, second = outcomes[1].connection
+        first.netnsInode = 4026532001
+        second.netnsInode = 4026532002
+        outcomes = [KillOutcome(first, .killed), KillOutcome(second, .failed(errno: EOPNOTSUPP))]
+        let namespaces: [UInt64: NetnsIdentity] = [4026532001: NetnsIdentity(inode: 4026532001, name: "blue"), 4026532002: NetnsIdentity(inode: 4026532002)]
+        func report(_ output: ListingOutput) -> KillReport {
+            var request = ListingRequest()
+            request.namespaces = .all
+            request.output = output
+            return KillReport(plan: ListingPlan(request), owners: nil, namespaces: namespaces)
+        }
+        let table = try ByteWriterTests.output { try report(.table).write(outcomes, to: $0) }.split(separator: "\n")
+        #expect(table[0].split(separator: " ").last == "NETNS" && table[1].hasSuffix("  blue")
+                && table[2].hasSuffix("  net:[4026532002]"), "\(table)")
+        let question = try ByteWriterTests.output { try report(.table).writeCandidates(outcomes.map(\.connection), to: $0) }
+        #expect(question.split(separator: "\n").map { $0.split(separator: " ").last } == ["NETNS", "blue", "net:[4026532002]"])
+        let json = try ByteWriterTests.output { try report(.json).write(outcomes, to: $0) }
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let netns = (object["connections"] as? [[String: Any]])?.map { $0["netns"] as? [String: Any] }
+        #expect(netns?.map { $0?["inode"] as? Int } == [4026532001, 4026532002])
+        #expect(netns?[0]?["name"] as? String == "blue" && netns?[1]?["name"] is NSNull)
+    }
+
     @Test func summaryCountsEachResult() throws {
         let target = try #require(try Self.outcomes().first).connection
         #expect(KillReportRenderer.summary(try Self.outcomes()) == "1 killed, 1 failed of 2 matched")

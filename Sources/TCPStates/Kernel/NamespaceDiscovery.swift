@@ -17,6 +17,13 @@ public struct DiscoveredNamespace: Hashable, Sendable {
     }
 }
 
+extension Sequence<DiscoveredNamespace> {
+    /// The identities by inode, for the NETNS column and the `netns` JSON member.
+    public var identitiesByInode: [UInt64: NetnsIdentity] {
+        Dictionary(map { ($0.identity.inode, $0.identity) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
 /// Finds every network namespace on the machine: the named ones
 /// (/run/netns, what `ip netns add` makes), the ones only processes hold
 /// (/proc/PID/ns/net, one per inode, remembering the lowest pid), and the

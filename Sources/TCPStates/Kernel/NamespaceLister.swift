@@ -54,10 +54,7 @@ public struct NamespaceLister: Sendable {
         }
 
         /// The namespaces read, by inode, for the NETNS column and JSON.
-        public var identities: [UInt64: NetnsIdentity] {
-            Dictionary(namespaces.map { ($0.namespace.identity.inode, $0.namespace.identity) },
-                       uniquingKeysWith: { first, _ in first })
-        }
+        public var identities: [UInt64: NetnsIdentity] { namespaces.map(\.namespace).identitiesByInode }
     }
 
     /// Reads every namespace of `namespaces`. A namespace that vanished since

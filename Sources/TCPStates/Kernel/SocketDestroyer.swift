@@ -63,4 +63,52 @@ public final class SocketDestroyer {
         }
         return results
     }
+
+    /// Destroys sockets of several network namespaces, each in its own: for
+    /// each namespace of `namespaces` (in order) that holds some of
+    /// `connections` (by their `netnsInode`), enters it on this thread, opens
+    /// a destroyer there, comes back, and destroys that namespace's sockets
+    /// with it. Returns each socket's result in the order of `connections`.
+    ///
+    /// An EPERM thrown before anything was killed is thrown (nothing was);
+    /// after, that namespace's sockets fail with EPERM and the rest go on, so
+    /// that what was killed is still reported. A namespace that cannot be
+    /// entered any more fails its sockets with that errno (ENOENT, ESRCH:
+    /// its holder exited since the listing).
+    public static func destroy(_ connections: [Connection],
+                               across namespaces: [DiscoveredNamespace]) throws(SourceError) -> [DestroyResult] {
+        var indicesByNamespace: [UInt64: [Int]] = [:]
+        for (index, connection) in connections.enumerated() {
+            indicesByNamespace[connection.netnsInode, default: []].append(index)
+        }
+        var results = [DestroyResult?](repeating: nil, count: connections.count)
+        var killedAny = false
+        for namespace in namespaces {
+            guard let indices = indicesByNamespace.removeValue(forKey: namespace.identity.inode) else { continue }
+            let group = indices.map { connections[$0] }
+            let groupResults: [DestroyResult]
+            do {
+                let destroyer = try opened(in: namespace)
+                groupResults = try destroyer.destroy(group)
+            } catch let error as SourceError {
+                guard let code = error.errno, !(code == EPERM && !killedAny) else { throw error }
+                groupResults = Array(repeating: .failed(errno: code), count: group.count)
+            } catch {
+                throw SourceError("cannot act in network namespace \(namespace.identity.label): \(error)")
+            }
+            for (index, result) in zip(indices, groupResults) { results[index] = result }
+            killedAny = killedAny || groupResults.contains(.killed)
+        }
+        guard indicesByNamespace.isEmpty else {
+            throw SourceError("a socket to kill names a network namespace that was not listed")
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// A destroyer whose socket belongs to `namespace`: opened there, unless
+    /// it is this thread's own.
+    private static func opened(in namespace: DiscoveredNamespace) throws -> SocketDestroyer {
+        if namespace.isOwn { return try SocketDestroyer() }
+        return try NetworkNamespace.withEntered(namespace.path, inode: namespace.identity.inode) { try SocketDestroyer() }
+    }
 }

@@ -48,6 +48,28 @@ public struct Listing {
     /// opened inside it, the rows merged in namespace order and rendered as
     /// one listing, each naming its namespace; a summary counts per namespace.
     private func run(across selection: NamespaceSelection, to writer: ByteWriter) throws -> SourceKind {
+        let (results, owners) = try read(across: selection)
+        if case .summary(let format, let byPort) = plan.renderer {
+            var summaries: [(namespace: NetnsIdentity, summary: StateSummary)] = []
+            for namespace in results.namespaces {
+                // A listener names a port in its own namespace only.
+                let labeling = byPort ? Self.labeling(listeners: namespace.listeners, filter: plan.filter) : nil
+                var summary = StateSummary(filter: plan.filter, ports: labeling)
+                try summary.begin(source: namespace.source)
+                for connection in namespace.connections { try summary.add(connection) }
+                summaries.append((namespace.namespace.identity, summary))
+            }
+            try SummaryRenderer.render(summaries, format: format, byPort: byPort, showsHeader: plan.showsHeader, to: writer)
+            try writer.flush()
+            return results.namespaces.first?.source ?? .netlink
+        }
+        return try render(from: results, owners: owners, namespaces: results.identities, to: writer)
+    }
+
+    /// Reads every namespace of `selection` (a worker thread each, with a
+    /// socket opened inside it), tells the notices, scans the owners the plan
+    /// wants and keeps the sockets whose owners its owner filter matches.
+    private func read(across selection: NamespaceSelection) throws -> (NamespaceLister.Results, OwnerTable?) {
         let namespaces = try selection.resolve()
         var reader = NamespaceLister(filter: plan.filter, kind: source)
         reader.extensions = plan.extensions
@@ -67,21 +89,7 @@ public struct Listing {
                 results.namespaces[index].connections.removeAll { !plan.ownerFilter.matches(owners.owners(of: $0.inode)) }
             }
         }
-        if case .summary(let format, let byPort) = plan.renderer {
-            var summaries: [(namespace: NetnsIdentity, summary: StateSummary)] = []
-            for namespace in results.namespaces {
-                // A listener names a port in its own namespace only.
-                let labeling = byPort ? Self.labeling(listeners: namespace.listeners, filter: plan.filter) : nil
-                var summary = StateSummary(filter: plan.filter, ports: labeling)
-                try summary.begin(source: namespace.source)
-                for connection in namespace.connections { try summary.add(connection) }
-                summaries.append((namespace.namespace.identity, summary))
-            }
-            try SummaryRenderer.render(summaries, format: format, byPort: byPort, showsHeader: plan.showsHeader, to: writer)
-            try writer.flush()
-            return results.namespaces.first?.source ?? .netlink
-        }
-        return try render(from: results, owners: owners, namespaces: results.identities, to: writer)
+        return (results, owners)
     }
 
     /// Renders what `source` lists with the plan's renderer (a listing, not a summary).
@@ -111,16 +119,20 @@ public struct Listing {
 
     /// The sockets the plan matches, in the kernel's order, and their owners
     /// when the plan looks them up: for a command that acts on what a
-    /// listing would list (`kill`). It stays in the plan's namespace.
-    public func collect() throws -> (connections: [Connection], owners: OwnerTable?) {
-        guard plan.namespaces == nil else {
-            throw SourceError("acting on sockets works in one network namespace at a time, not across several")
+    /// listing would list (`kill`). With one namespace it stays in the
+    /// plan's; with several (`plan.namespaces`) it comes back to its own, and
+    /// `namespaces` holds each one read, in order, for acting inside each:
+    /// every connection's `netnsInode` names one of them.
+    public func collect() throws -> (connections: [Connection], owners: OwnerTable?, namespaces: [DiscoveredNamespace]) {
+        if let selection = plan.namespaces {
+            let (results, owners) = try read(across: selection)
+            return (results.namespaces.flatMap(\.connections), owners, results.namespaces.map(\.namespace))
         }
         let (lister, owners) = try prepare()
         var collector = ConnectionCollector()
         let used = try lister.list(into: &collector)
         if let notice = plan.notice(readingFrom: used) { self.notice(notice) }
-        return (collector.connections, owners)
+        return (collector.connections, owners, [])
     }
 
     /// Enters the plan's namespace, scans the owners it wants and sets up the

@@ -85,15 +85,18 @@ public enum KillReportRenderer {
 }
 
 /// The report of `tcpstates kill` laid out as the plan's listing would be:
-/// its columns (PROCESS when filtered by owners) or its JSON members.
+/// its columns (PROCESS when filtered by owners, NETNS over several
+/// namespaces) or its JSON members.
 public struct KillReport {
     private let columns: [TableColumn]
     private let jsonMembers: ((Connection, ByteWriter) -> Void)?
     private let writesJSON: Bool
     private let showsHeader: Bool
 
-    /// `owners` fills the PROCESS column and the `process` members.
-    public init(plan: ListingPlan, owners: OwnerTable?) {
+    /// `owners` fills the PROCESS column and the `process` members;
+    /// `namespaces` (by inode) the NETNS column and the `netns` members of a
+    /// plan over several namespaces.
+    public init(plan: ListingPlan, owners: OwnerTable?, namespaces: [UInt64: NetnsIdentity] = [:]) {
         var listed = ListingColumn.standard
         var members: JSONMembers = []
         switch plan.renderer {
@@ -101,8 +104,8 @@ public struct KillReport {
         case .json(let chosen): members = chosen
         case .streamingTable, .summary: break
         }
-        columns = listed.map { $0.tableColumn(owners: owners) }
-        jsonMembers = members.writer(owners: owners)
+        columns = listed.map { $0.tableColumn(owners: owners, namespaces: namespaces) }
+        jsonMembers = members.writer(owners: owners, namespaces: namespaces)
         writesJSON = if case .json = plan.renderer { true } else { false }
         showsHeader = plan.showsHeader
     }
