@@ -7,7 +7,8 @@ import TCPStates
 struct ListingFilterOptions: ParsableArguments {
     @OptionGroup var sockets: FilterOptions
 
-    @Option(name: .long, help: ArgumentHelp("Sockets held by process PID (repeatable; implies --processes).", valueName: "pid"))
+    // Unconditional, so that `--pid -3` is a bad pid rather than a missing value.
+    @Option(name: .long, parsing: .unconditionalSingleValue, help: ArgumentHelp("Sockets held by process PID (repeatable; implies --processes).", valueName: "pid"))
     var pid: [Int32] = []
 
     @Option(name: .long, help: ArgumentHelp("Sockets held by a process named NAME (repeatable; implies --processes).", valueName: "name"))
