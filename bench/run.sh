@@ -229,6 +229,19 @@ if [ "${BENCH_WATCH:-1}" = 1 ] && [ -n "$WATCH_AT" ]; then
     } >>"$WORK/results.md"
 fi
 
+# Every network namespace at once (issue 12's target: at most 0.4x of
+# `ip -all netns exec ss -tanH`); BENCH_NETNS=0 leaves it out.
+if [ "${BENCH_NETNS:-1}" = 1 ]; then
+    say "every namespace: --all-netns against ip -all netns exec ss"
+    { echo; bench/all-netns.sh; } >>"$WORK/results.md"
+fi
+
+# Where a small listing's time goes, in instructions; BENCH_STARTUP=0 leaves it out.
+if [ "${BENCH_STARTUP:-1}" = 1 ] && command -v valgrind >/dev/null; then
+    say "start-up profile (callgrind)"
+    { echo; bench/startup.sh "$TCPSTATES"; } >>"$WORK/results.md"
+fi
+
 # The watch under churn (issue 11): closes printed against the kernel's destroy
 # messages (target 1.000), CPU per second of churn, RSS over a soak of
 # WATCH_SOAK_SECONDS (600 by default; BENCH_WATCH_CHURN=0 leaves it out).
@@ -242,12 +255,6 @@ if [ "${BENCH_WATCH_CHURN:-1}" = 1 ]; then
         echo
         bench/watch-churn.sh
     } >>"$WORK/results.md"
-fi
-
-# Where a small listing's time goes, in instructions; BENCH_STARTUP=0 leaves it out.
-if [ "${BENCH_STARTUP:-1}" = 1 ] && command -v valgrind >/dev/null; then
-    say "start-up profile (callgrind)"
-    { echo; bench/startup.sh "$TCPSTATES"; } >>"$WORK/results.md"
 fi
 
 cp "$WORK/results.md" "$RESULTS"

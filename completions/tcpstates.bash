@@ -163,7 +163,7 @@ _tcpstates() {
     local -a unparsed_words=("${COMP_WORDS[@]:1:${COMP_CWORD}}")
 
     local -a repeating_flags=()
-    local -a non_repeating_flags=(-l --listening -a --all -4 -6 -t --tcp -u --udp -P --processes -o --timers -i --info --json --no-header -S --summary --by-port -w --watch --version -h --help)
+    local -a non_repeating_flags=(-l --listening -a --all -4 -6 --all-netns -t --tcp -u --udp -P --processes -o --timers -i --info --json --no-header -S --summary --by-port -w --watch --version -h --help)
     local -a repeating_options=(-p --port --local-port --sport --remote-port --dport -s --state --local --remote --addr --pid --command)
     local -a non_repeating_options=(--netns --sort --source --format --interval)
     __tcpstates_offer_flags_options 0
@@ -295,7 +295,7 @@ _tcpstates_trace() {
 
 _tcpstates_kill() {
     repeating_flags=()
-    non_repeating_flags=(-l --listening -a --all -4 -6 --json --no-header -y --yes --dry-run --version -h --help)
+    non_repeating_flags=(-l --listening -a --all -4 -6 --all-netns --json --no-header -y --yes --dry-run --version -h --help)
     repeating_options=(-p --port --local-port --sport --remote-port --dport -s --state --local --remote --addr --pid --command)
     non_repeating_options=(--netns)
     __tcpstates_offer_flags_options 0

@@ -20,14 +20,14 @@ function __tcpstates_parse_tokens -S
     set -l unparsed_tokens (__tcpstates_tokens -pc)
     switch $unparsed_tokens[1]
     case 'tcpstates'
-        __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 'pid=+' 'command=+' 'netns=' 't/tcp' 'u/udp' 'P/processes' 'o/timers' 'i/info' 'json' 'no-header' 'sort=' 'source=' 'format=' 'S/summary' 'by-port' 'w/watch' 'interval=' 'version' 'h/help'
+        __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 'pid=+' 'command=+' 'netns=' 'all-netns' 't/tcp' 'u/udp' 'P/processes' 'o/timers' 'i/info' 'json' 'no-header' 'sort=' 'source=' 'format=' 'S/summary' 'by-port' 'w/watch' 'interval=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'explain'
             __tcpstates_parse_subcommand 1 'json' 'version' 'h/help'
         case 'trace'
             __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 'json' 'no-header' 'c/count=' 'duration=' 'buffer-kb=' 'version' 'h/help'
         case 'kill'
-            __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 'pid=+' 'command=+' 'netns=' 'json' 'no-header' 'y/yes' 'dry-run' 'version' 'h/help'
+            __tcpstates_parse_subcommand 0 'p/port=+' 'local-port=+' 'remote-port=+' 's/state=+' 'l/listening' 'a/all' '4' '6' 'local=+' 'remote=+' 'addr=+' 'pid=+' 'command=+' 'netns=' 'all-netns' 'json' 'no-header' 'y/yes' 'dry-run' 'version' 'h/help'
         case 'help'
             __tcpstates_parse_subcommand -r 1 'version'
         end
@@ -96,7 +96,8 @@ complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_op
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -l 'addr' -d 'Sockets with ADDR or ADDR/PREFIX on either side (comma-separated list).' -rfka ''
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -l 'pid' -d 'Sockets held by process PID (repeatable; implies --processes).' -rfka ''
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates"' -l 'command' -d 'Sockets held by a process named NAME (repeatable; implies --processes).' -rfka ''
-complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" netns' -l 'netns' -d 'List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net); needs root.' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" netns' -l 'netns' -d 'List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net), or of each of a comma-separated list; needs root.' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" all-netns' -l 'all-netns' -d 'List the sockets of every network namespace (named, held by processes, this one), each row naming its own; unprivileged, this one only.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" t tcp' -s 't' -l 'tcp' -d 'List TCP sockets (the default; with --udp, both).'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" u udp' -s 'u' -l 'udp' -d 'List UDP sockets (UNCONN or ESTABLISHED); with --tcp, both.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates" P processes' -s 'P' -l 'processes' -d 'Show the processes holding each socket (pid/command; root sees all).'
@@ -152,7 +153,8 @@ complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_op
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates kill"' -l 'addr' -d 'Sockets with ADDR or ADDR/PREFIX on either side (comma-separated list).' -rfka ''
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates kill"' -l 'pid' -d 'Sockets held by process PID (repeatable; implies --processes).' -rfka ''
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates kill"' -l 'command' -d 'Sockets held by a process named NAME (repeatable; implies --processes).' -rfka ''
-complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates kill" netns' -l 'netns' -d 'List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net); needs root.' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates kill" netns' -l 'netns' -d 'List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net), or of each of a comma-separated list; needs root.' -rfka ''
+complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates kill" all-netns' -l 'all-netns' -d 'List the sockets of every network namespace (named, held by processes, this one), each row naming its own; unprivileged, this one only.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates kill" json' -l 'json' -d 'Write JSON: the listing as one document, trace as one change per line.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates kill" no-header' -l 'no-header' -d 'Leave out the header line.'
 complete -c 'tcpstates' -n '__tcpstates_should_offer_completions_for_flags_or_options "tcpstates kill" y yes' -s 'y' -l 'yes' -d 'Kill without asking (for scripts).'

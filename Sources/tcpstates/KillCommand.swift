@@ -37,6 +37,9 @@ struct KillCommand: ParsableCommand {
     func validate() throws {
         let sockets = filters.sockets
         if sockets.all { throw ValidationError("--all does not apply to tcpstates kill: CLOSED sockets cannot be killed") }
+        if filters.allNetns || filters.netns?.contains(",") == true {
+            throw ValidationError("tcpstates kill acts in one network namespace at a time: give --netns NAME alone")
+        }
         let picks = !sockets.port.isEmpty || !sockets.localPort.isEmpty || !sockets.remotePort.isEmpty
             || !sockets.state.isEmpty || sockets.listening || !sockets.localAddress.isEmpty
             || !sockets.remoteAddress.isEmpty || !sockets.address.isEmpty || !filters.ownerFilter.isEmpty

@@ -7,22 +7,30 @@ import TCPStates
 struct ListingFilterOptions: ParsableArguments {
     @OptionGroup var sockets: FilterOptions
 
-    @Option(name: .long, help: ArgumentHelp("Sockets held by process PID (repeatable; implies --processes).", valueName: "pid"))
+    // Unconditional, so that `--pid -3` is a bad pid rather than a missing value.
+    @Option(name: .long, parsing: .unconditionalSingleValue, help: ArgumentHelp("Sockets held by process PID (repeatable; implies --processes).", valueName: "pid"))
     var pid: [Int32] = []
 
     @Option(name: .long, help: ArgumentHelp("Sockets held by a process named NAME (repeatable; implies --processes).", valueName: "name"))
     var command: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
-        "List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net); needs root.",
+        "List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net), or of each of a comma-separated list; needs root.",
         valueName: "name|path"))
     var netns: String?
+
+    @Flag(name: .customLong("all-netns"), help: "List the sockets of every network namespace (named, held by processes, this one), each row naming its own; unprivileged, this one only.")
+    var allNetns = false
 
     func validate() throws {
         _ = try sockets.makeFilter()
         if let bad = pid.first(where: { $0 <= 0 }) { throw ValidationError("--pid wants a process id above 0, got \(bad)") }
         if command.contains(where: \.isEmpty) { throw ValidationError("--command wants a process name") }
         if netns == "" { throw ValidationError("--netns wants a namespace name or path") }
+        if let netns, netns.split(separator: ",", omittingEmptySubsequences: false).contains(where: \.isEmpty) {
+            throw ValidationError("--netns wants names or paths separated by single commas, got '\(netns)'")
+        }
+        if allNetns, netns != nil { throw ValidationError("--all-netns lists every namespace; leave out --netns") }
     }
 
     /// The `--pid` and `--command` filter.
@@ -38,7 +46,13 @@ struct ListingFilterOptions: ParsableArguments {
         request.namesStates = !sockets.state.isEmpty
         request.listening = sockets.listening
         request.owners = ownerFilter
-        request.namespace = netns
+        if allNetns {
+            request.namespaces = .all
+        } else if let netns, netns.contains(",") {
+            request.namespaces = .named(netns.split(separator: ",").map(String.init))
+        } else {
+            request.namespace = netns
+        }
         return request
     }
 }

@@ -47,6 +47,12 @@ extension TCPStatesCommand {
         return command
     }
 
+    /// The help to point a usage error at: the subcommand's when one is named first.
+    static func helpCommand(for arguments: [String]) -> String {
+        guard let first = arguments.first, first != "help", subcommand(named: first) != nil else { return "tcpstates --help" }
+        return "tcpstates \(first) --help"
+    }
+
     /// `tcpstates help [SUBCOMMAND]`: a name that is no subcommand is a usage error.
     private static func parseHelp(_ names: [String]) throws -> ParsableCommand {
         guard let name = names.first else { throw SubcommandHelp(command: TCPStatesCommand.self) }

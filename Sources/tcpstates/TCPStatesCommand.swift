@@ -47,41 +47,57 @@ struct TCPStatesCommand: ParsableCommand {
     static func main() {
         // A closed pipe (`tcpstates | head -1`) ends the program quietly, as it does cat.
         signal(SIGPIPE, SIG_DFL)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let helpCommand = helpCommand(for: arguments)
         var command: ParsableCommand
         do {
-            command = try parseScoped(Array(CommandLine.arguments.dropFirst()))
+            command = try parseScoped(arguments)
         } catch {
-            exitForParse(error)
+            exitForParse(error, helpCommand: helpCommand)
         }
         do {
             try command.run()
         } catch {
-            exitForRun(error)
+            exitForRun(error, helpCommand: helpCommand)
         }
     }
 
     /// Help and version go to stdout with status 0 (1 when stdout cannot take
-    /// them); usage errors are one line on stderr, status 64.
-    private static func exitForParse(_ error: Error) -> Never {
+    /// them); usage errors are one line on stderr, status 64, that end by
+    /// naming the help of the command that was given (`tcpstates kill --help`).
+    private static func exitForParse(_ error: Error, helpCommand: String) -> Never {
         if let help = error as? SubcommandHelp { exitPrinting(helpMessage(for: help.command)) }
         let code = exitCode(for: error)
         if code == .success { exitPrinting(fullMessage(for: error)) }
         let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-        Terminal.error("\(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message) (see tcpstates --help)")
+        Terminal.error("\(usageLine(message)) (see \(helpCommand))")
         Glibc.exit(code.rawValue)
+    }
+
+    /// A parser message in the house style of the others: no `Error: `
+    /// prefix, no capital to start (`Missing value` -> `missing value`), no
+    /// full stop before the pointer to the help.
+    static func usageLine(_ message: String) -> String {
+        var line = Substring(message)
+        if line.hasPrefix("Error: ") { line = line.dropFirst(7) }
+        while line.last == "." { line = line.dropLast() }
+        if let first = line.first, first.isUppercase, line.dropFirst().first?.isLowercase == true {
+            return first.lowercased() + line.dropFirst()
+        }
+        return String(line)
     }
 
     private static func exitPrinting(_ text: String) -> Never {
         do {
             try Terminal.writeStandardOutput(text + "\n")
         } catch {
-            exitForRun(error)
+            exitForRun(error, helpCommand: "tcpstates --help")
         }
         Glibc.exit(0)
     }
 
     /// Runtime failures are one line on stderr, status 1; everything else as the parser says.
-    private static func exitForRun(_ error: Error) -> Never {
+    private static func exitForRun(_ error: Error, helpCommand: String) -> Never {
         switch error {
         case let error as RuntimeError:
             Terminal.error(error.message)
@@ -89,7 +105,7 @@ struct TCPStatesCommand: ParsableCommand {
             Terminal.error(error.message)
         default:
             // Help requests, ExitCode and late validation errors: the parser knows their status.
-            exitForParse(error)
+            exitForParse(error, helpCommand: helpCommand)
         }
         Glibc.exit(1)
     }
@@ -100,6 +116,9 @@ struct TCPStatesCommand: ParsableCommand {
         if watchOptions.watch {
             if report.summarizes {
                 throw ValidationError("--watch does not combine with --summary, --by-port or --format prometheus")
+            }
+            if listingFilters.allNetns || listingFilters.netns?.contains(",") == true {
+                throw ValidationError("--watch follows one network namespace for now: give --netns NAME, not --all-netns or a list")
             }
         }
     }

@@ -47,9 +47,12 @@ struct PressureTests {
             // /proc/net/tcp under churn is slow in the kernel itself (cat
             // took 0.6-34 s for 50k rows here).
             _ = try Subprocess.run(["ip", "netns", "exec", namespace, "sysctl", "-qw", "net.ipv4.tcp_max_tw_buckets=4096"])
-            // Four processes opening and closing loopback connections as fast as they can.
-            let bursts = try (0..<4).map { index in
-                try ChildProcess(["ip", "netns", "exec", namespace, try TestEnvironment.binary("tcpstates-testpeer"),
+            // Two processes opening and closing loopback connections as fast
+            // as they can, niced: other suites run beside this one, and they
+            // time their subprocesses out.
+            let bursts = try (0..<2).map { index in
+                try ChildProcess(["nice", "-n", "10", "ip", "netns", "exec", namespace,
+                                  try TestEnvironment.binary("tcpstates-testpeer"),
                                   "burst", "--port", "\(7400 + index)", "--connections", "1000000"])
             }
             defer {
@@ -62,30 +65,28 @@ struct PressureTests {
             let started = ContinuousClock.now
             let tcpstates = try TestEnvironment.binary("tcpstates")
             var listings = 0
-            for _ in 0..<2 {
-                for arguments in [[], ["--all"], ["--source", "proc"], ["-4", "--port", "7400-7401"]] {
-                    let result = try Subprocess.run(["ip", "netns", "exec", namespace, tcpstates] + arguments,
-                                                    timeout: .seconds(120))
-                    try #require(result.termination == .exited(0), "\(result)")
-                    #expect(result.stderr.isEmpty, "\(result)")
-                    // parse() checks the header, five fields a row, endpoints and alignment.
-                    let rows = try TextTable.parse(result.stdout).get()
-                    for row in rows where !Self.stateNames.contains(row.record.state) {
-                        Issue.record("row in unknown state \(row) with \(arguments)")
-                    }
-                    listings += 1
+            for arguments in [[], ["--all"], ["--source", "proc"], ["-4", "--port", "7400-7401"]] {
+                let result = try Subprocess.run(["ip", "netns", "exec", namespace, tcpstates] + arguments,
+                                                timeout: .seconds(120))
+                try #require(result.termination == .exited(0), "\(result)")
+                #expect(result.stderr.isEmpty, "\(result)")
+                // parse() checks the header, five fields a row, endpoints and alignment.
+                let rows = try TextTable.parse(result.stdout).get()
+                for row in rows where !Self.stateNames.contains(row.record.state) {
+                    Issue.record("row in unknown state \(row) with \(arguments)")
                 }
-                for arguments in [["--json"], ["--json", "--source", "proc"], ["--json", "--info", "--timers"]] {
-                    let result = try Subprocess.run(["ip", "netns", "exec", namespace, tcpstates] + arguments,
-                                                    timeout: .seconds(120))
-                    try #require(result.termination == .exited(0), "\(result)")
-                    #expect(result.stderr.isEmpty, "\(result)")
-                    let listing = try JSONListing.parse(result)
-                    for connection in listing.connections where !Self.stateNames.contains(connection.state) {
-                        Issue.record("connection in unknown state \(connection.record) with \(arguments)")
-                    }
-                    listings += 1
+                listings += 1
+            }
+            for arguments in [["--json"], ["--json", "--source", "proc"], ["--json", "--info", "--timers"]] {
+                let result = try Subprocess.run(["ip", "netns", "exec", namespace, tcpstates] + arguments,
+                                                timeout: .seconds(120))
+                try #require(result.termination == .exited(0), "\(result)")
+                #expect(result.stderr.isEmpty, "\(result)")
+                let listing = try JSONListing.parse(result)
+                for connection in listing.connections where !Self.stateNames.contains(connection.state) {
+                    Issue.record("connection in unknown state \(connection.record) with \(arguments)")
                 }
+                listings += 1
             }
             let opened = try Self.activeOpens(namespace) - openedBefore
             let seconds = Double(started.duration(to: .now).components.seconds) + 0.001
@@ -111,8 +112,7 @@ struct PressureTests {
         }
     }
 
-    @Test("--watch whose stdout is a pipe that closes ends quietly, without waiting for a change",
-          .disabled("needs the watch's POLLERR end"))
+    @Test("--watch whose stdout is a pipe that closes ends quietly, without waiting for a change")
     func watchWhoseReaderGoesAway() throws {
         let namespace = try LifecycleNamespace(port: 7410)
         defer { namespace.tearDown() }

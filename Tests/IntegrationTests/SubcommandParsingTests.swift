@@ -26,6 +26,24 @@ struct SubcommandParsingTests {
         #expect(result.stdout.isEmpty, "\(result)")
     }
 
+    /// The pointer at the end of a usage error names the help that lists the
+    /// options of the command given, and the parser's own messages read as
+    /// the tool's (no capital, no full stop before the pointer).
+    @Test("a usage error points at the help of the command given", arguments: [
+        (["kill", "-p", "80", "stray"], "unexpected argument 'stray' (see tcpstates kill --help)"),
+        (["kill"], "(see tcpstates kill --help)"),
+        (["trace", "--count", "x"], "the value 'x' is invalid for '--count <n>' (see tcpstates trace --help)"),
+        (["explain", "a", "b"], "unexpected argument 'b' (see tcpstates explain --help)"),
+        (["-p"], "missing value for '-p <list>' (see tcpstates --help)"),
+        (["--sort", "x"], "or 'port' (see tcpstates --help)"),
+        (["help", "foo"], "(see tcpstates --help)"),
+    ])
+    func pointer(_ arguments: [String], ending: String) throws {
+        let result = try Self.run(arguments)
+        #expect(result.termination == .exited(64), "\(result)")
+        #expect(result.stderrIsOneLine && result.stderr.hasSuffix(ending + "\n"), "\(result)")
+    }
+
     @Test("a subcommand named after options is a usage error, not a listing")
     func subcommandAfterOptions() throws {
         for arguments in [["--json", "explain"], ["-p", "80", "trace"]] {

@@ -36,4 +36,10 @@ struct UsageHintTests {
         #expect(!message.contains("Missing value"), "\(message)")
         #expect(message.contains("'-1' is not a port"), "\(message)")
     }
+
+    @Test("a negative pid is a bad pid, not a missing value")
+    func negativePid() throws {
+        let message = try Self.usageError(["--pid", "-3"])
+        #expect(message.contains("--pid wants a process id above 0, got -3"), "\(message)")
+    }
 }

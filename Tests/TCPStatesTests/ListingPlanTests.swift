@@ -17,6 +17,15 @@ import Testing
         #expect(plan.showsHeader)
     }
 
+    @Test func severalNamespacesAddANetnsColumnAfterTheStandardOnesAndANetnsMember() {
+        let table = Self.plan { $0.namespaces = .all; $0.showsTimers = true }
+        #expect(table.renderer == .columnTable(ListingColumn.standard + [.netns, .timer]))
+        #expect(table.namespaces == .all && table.namespace == nil)
+        let json = Self.plan { $0.namespaces = .named(["a", "b"]); $0.output = .json; $0.showsOwners = true }
+        #expect(json.renderer == .json([.process, .netns]))
+        #expect(Self.plan().renderer == .streamingTable, "one namespace keeps the streamed table")
+    }
+
     @Test func udpAloneHasNoProtocolColumnAndBothHaveIt() {
         #expect(Self.plan { $0.transports = [.udp] }.renderer == .columnTable(ListingColumn.standard))
         let both = Self.plan { $0.transports = [.tcp, .udp] }

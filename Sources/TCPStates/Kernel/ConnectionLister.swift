@@ -16,6 +16,15 @@ public protocol ConnectionSink {
     mutating func add(_ connection: Connection) throws
 }
 
+/// What lists connections into a sink: one namespace's `ConnectionLister`,
+/// or the rows of several namespaces already read (`NamespaceLister.Results`).
+public protocol ConnectionSource {
+    /// Lists into `sink`; returns the source that was used.
+    func list(into sink: inout some ConnectionSink) throws -> SourceKind
+}
+
+extension ConnectionLister: ConnectionSource {}
+
 /// Lists the connections that pass a filter from the chosen source, falling
 /// back from netlink to /proc when netlink cannot be used.
 public struct ConnectionLister {

@@ -7,6 +7,8 @@ public enum ListingColumn: Equatable, Sendable {
     case sendQueue
     case local
     case remote
+    /// NETNS: the socket's network namespace (several namespaces listed at once).
+    case netns
     /// TIMER: the armed timer, its time left and retransmissions.
     case timer
     /// PROCESS: `pid/command` of each owner.
@@ -18,10 +20,10 @@ public enum ListingColumn: Equatable, Sendable {
     public static let standard: [ListingColumn] = [.state, .recvQueue, .sendQueue, .local, .remote]
 
     /// The column as the column table and the watch screen write it; `owners`
-    /// fills PROCESS. On a narrow screen the queues go first, then PROTO,
+    /// fills PROCESS and `namespaces` (by inode) NETNS. On a narrow screen the queues go first, then PROTO,
     /// then REMOTE; then a long STATE (`OLD -> NEW`) is cut, then LOCAL goes;
     /// STATE stays longest.
-    public func tableColumn(owners: OwnerTable?) -> TableColumn {
+    public func tableColumn(owners: OwnerTable?, namespaces: [UInt64: NetnsIdentity] = [:]) -> TableColumn {
         switch self {
         case .transport: TableColumn("PROTO", screenPriority: 40) { c, w in w.append(c.transport.rawValue) }
         case .state: TableColumn("STATE", screenPriority: 100, cutPriority: 85) { c, w in w.append(c.stateText) }
@@ -31,6 +33,7 @@ public enum ListingColumn: Equatable, Sendable {
             TableColumn("SEND-Q", alignsRight: true, screenPriority: 10) { c, w in w.append(decimal: UInt64(c.sendQueue)) }
         case .local: TableColumn("LOCAL", screenPriority: 90) { c, w in w.append(endpoint: c.local) }
         case .remote: TableColumn("REMOTE", screenPriority: 80) { c, w in w.append(endpoint: c.remote) }
+        case .netns: NetnsColumns.column(namespaces)
         case .timer: TimerColumns.column
         case .process: OwnerColumns.column(owners ?? OwnerTable())
         case .info: InfoColumns.column

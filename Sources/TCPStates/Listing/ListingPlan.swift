@@ -28,6 +28,8 @@ public struct ListingPlan: Sendable {
     public let order: ConnectionOrder?
     /// The network namespace to enter first, if any.
     public let namespace: String?
+    /// The namespaces read at once, each row naming its own; nil for one.
+    public let namespaces: NamespaceSelection?
     public let showsHeader: Bool
     /// Whether `--info` was asked for: /proc has no tcp_info to show.
     private let showsInfo: Bool
@@ -36,6 +38,7 @@ public struct ListingPlan: Sendable {
         filter = Self.filter(request)
         ownerFilter = request.owners
         namespace = request.namespace
+        namespaces = request.namespaces
         showsHeader = request.showsHeader
         showsInfo = request.showsInfo
         let showsOwners = request.showsOwners || !request.owners.isEmpty
@@ -54,14 +57,17 @@ public struct ListingPlan: Sendable {
             if showsOwners { members.insert(.process) }
             if request.showsTimers { members.insert(.timer) }
             if request.showsInfo { members.insert(.tcpInfo) }
+            if request.namespaces != nil { members.insert(.netns) }
             renderer = .json(members)
         case .table:
             looksUpOwners = showsOwners
             extensions = request.showsInfo ? [.info, .congestion] : []
             order = request.order
             let extended = request.transports.contains(.udp) || showsOwners || request.showsTimers || request.showsInfo
+                || request.namespaces != nil
             if extended {
                 var columns = (request.transports.count > 1 ? [ListingColumn.transport] : []) + ListingColumn.standard
+                if request.namespaces != nil { columns.append(.netns) }
                 if request.showsTimers { columns.append(.timer) }
                 if showsOwners { columns.append(.process) }
                 if request.showsInfo { columns.append(.info) }

@@ -19,6 +19,9 @@ public struct ListingRequest: Sendable {
     public var showsInfo = false
     /// The network namespace to list (a name under /run/netns or a path).
     public var namespace: String?
+    /// Several namespaces at once (`--all-netns`, `--netns a,b`): each row
+    /// names its own. Nil for one namespace.
+    public var namespaces: NamespaceSelection?
     /// The row order; nil keeps the kernel's.
     public var order: ConnectionOrder?
     /// A listing or a summary, and in which format.

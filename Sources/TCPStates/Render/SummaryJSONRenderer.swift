@@ -14,6 +14,37 @@ public struct SummaryJSONRenderer {
         writer.append("{\"source\": \"")
         writer.append(summary.source?.rawValue ?? SourceKind.auto.rawValue)
         writer.append("\", ")
+        body(summary, to: writer)
+        writer.append("}\n")
+        try writer.flushIfFull()
+    }
+
+    /// Several namespaces' summaries: the total of all of them, then
+    /// `"namespaces": [{"netns": {...}, "total": ..., "states": {...}}, ...]`,
+    /// each namespace's counts as one namespace's summary has them.
+    public func render(namespaces summaries: [(namespace: NetnsIdentity, summary: StateSummary)], to writer: ByteWriter) throws {
+        writer.append("{\"source\": \"")
+        writer.append(summaries.first?.summary.source?.rawValue ?? SourceKind.auto.rawValue)
+        writer.append("\", \"total\": ")
+        writer.append(decimal: UInt64(summaries.reduce(0) { $0 + $1.summary.total.total }))
+        writer.append(", \"namespaces\": [")
+        for (index, (namespace, summary)) in summaries.enumerated() {
+            writer.append(index == 0 ? "\n{" : ",\n{")
+            // appendJSON writes `, "netns": ...`: without its leading comma here.
+            let member = ByteWriter(threshold: .max) { _ in }
+            NetnsColumns.appendJSON(namespace, to: member)
+            member.withUnsafeBytes { writer.append(UnsafeRawBufferPointer(rebasing: $0.dropFirst(2))) }
+            writer.append(", ")
+            body(summary, to: writer)
+            writer.append(UInt8(ascii: "}"))
+            try writer.flushIfFull()
+        }
+        writer.append(summaries.isEmpty ? "]}\n" : "\n]}\n")
+        try writer.flushIfFull()
+    }
+
+    /// The counts: one protocol's, or the total and each protocol's.
+    private func body(_ summary: StateSummary, to writer: ByteWriter) {
         if summary.transports.count == 1, let transport = summary.transports.first {
             counts(of: transport, in: summary, to: writer)
         } else {
@@ -29,8 +60,6 @@ public struct SummaryJSONRenderer {
             }
             writer.append(UInt8(ascii: "}"))
         }
-        writer.append("}\n")
-        try writer.flushIfFull()
     }
 
     /// The members of one protocol's counts: total and states, and per port.

@@ -11,13 +11,42 @@ public struct SummaryTableRenderer {
     }
 
     public func render(_ summary: StateSummary, to writer: ByteWriter) throws {
+        var rows: [[String]] = []
+        if showsHeader { rows.append(header(summary)) }
+        rows += self.rows(summary, allStates: true)
+        Self.write(rows, to: writer)
+        try writer.flushIfFull()
+    }
+
+    /// Several namespaces' summaries: a first NETNS column (the name, else
+    /// `net:[INODE]`, and the container), each namespace's non-zero counts
+    /// and its TOTAL (per port: its non-zero counts per port).
+    public func render(namespaces summaries: [(namespace: NetnsIdentity, summary: StateSummary)], to writer: ByteWriter) throws {
+        var rows: [[String]] = []
+        if showsHeader, let first = summaries.first { rows.append(["NETNS"] + header(first.summary)) }
+        for (namespace, summary) in summaries {
+            let scratch = ByteWriter(threshold: .max) { _ in }
+            NetnsColumns.appendText(namespace, to: scratch)
+            let label = scratch.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+            rows += self.rows(summary, allStates: false).map { [label] + $0 }
+        }
+        Self.write(rows, to: writer)
+        try writer.flushIfFull()
+    }
+
+    private func header(_ summary: StateSummary) -> [String] {
+        (summary.transports.count > 1 ? ["PROTO"] : []) + (byPort ? ["PORT", "STATE", "COUNT"] : ["STATE", "COUNT"])
+    }
+
+    /// The rows under the header: per port the non-zero counts; else every
+    /// state's count (or only the non-zero ones) and TOTAL.
+    private func rows(_ summary: StateSummary, allStates: Bool) -> [[String]] {
         let showsProtocol = summary.transports.count > 1
         var rows: [[String]] = []
         func add(_ transport: TransportProtocol, _ cells: [String]) {
             rows.append(showsProtocol ? [transport.rawValue] + cells : cells)
         }
         if byPort {
-            if showsHeader { rows.append((showsProtocol ? ["PROTO"] : []) + ["PORT", "STATE", "COUNT"]) }
             for transport in summary.transports {
                 for (port, counts) in summary.byPort(of: transport) {
                     for row in summary.rows(counts, of: transport) where row.count > 0 {
@@ -26,16 +55,14 @@ public struct SummaryTableRenderer {
                 }
             }
         } else {
-            if showsHeader { rows.append((showsProtocol ? ["PROTO"] : []) + ["STATE", "COUNT"]) }
             for transport in summary.transports {
-                for row in summary.rows(summary.total(of: transport), of: transport) {
+                for row in summary.rows(summary.total(of: transport), of: transport) where allStates || row.count > 0 {
                     add(transport, [row.name, String(row.count)])
                 }
             }
             rows.append(["TOTAL"] + (showsProtocol ? [""] : []) + [String(summary.total.total)])
         }
-        Self.write(rows, to: writer)
-        try writer.flushIfFull()
+        return rows
     }
 
     /// Left-aligned text columns, the last column (the count) right-aligned.

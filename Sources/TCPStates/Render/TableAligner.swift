@@ -52,22 +52,60 @@ public struct TableAligner: Sendable {
     /// Writes one cell through `cursor`: `body` writes the text, the aligner
     /// pads it and adds the gap. `displayWidth` is the text's width in terminal
     /// columns when it is not one column a byte (UTF-8 from outside), or
-    /// `countsCharacters` has the aligner count them.
+    /// `countsCharacters` has the aligner count them. A right-aligned cell is
+    /// moved right once written; `cell(_:_:width:_:)` avoids the move.
     @inline(__always)
     public func cell(_ column: Int, _ cursor: inout ByteCursor, displayWidth: Int? = nil, countsCharacters: Bool = false,
                      _ body: (inout ByteCursor) -> Void) {
+        let c = columns[column]
+        Self.cell(&cursor, columnWidth: c.width, alignsRight: c.alignsRight, gapAfter: c.gapAfter,
+                  isLast: column == columns.count - 1, displayWidth: displayWidth, countsCharacters: countsCharacters, body)
+    }
+
+    /// Writes one cell whose width is known before it is written (a
+    /// number, a state name): padding goes before or after it, nothing moves.
+    @inline(__always)
+    public func cell(_ column: Int, _ cursor: inout ByteCursor, width: Int, _ body: (inout ByteCursor) -> Void) {
+        let c = columns[column]
+        Self.cell(&cursor, width: width, columnWidth: c.width, alignsRight: c.alignsRight, gapAfter: c.gapAfter,
+                  isLast: column == columns.count - 1, body)
+    }
+
+    // The rule itself, for columns given by their parts: a streaming renderer
+    // whose alignments and gaps are constants calls these directly, and the
+    // compiler folds the rule into straight-line code.
+
+    /// A cell measured once written.
+    @inline(__always)
+    public static func cell(_ cursor: inout ByteCursor, columnWidth: Int, alignsRight: Bool = false,
+                            gapAfter: Int = gap, isLast: Bool, displayWidth: Int? = nil, countsCharacters: Bool = false,
+                            _ body: (inout ByteCursor) -> Void) {
         let start = cursor.written
         body(&cursor)
         let width = displayWidth
             ?? (countsCharacters ? TCPStates.displayWidth(cursor.bytes(from: start)) : cursor.written - start)
-        let padding = columns[column].width - width
-        let isLast = column == columns.count - 1
-        if columns[column].alignsRight {
+        let padding = columnWidth - width
+        if alignsRight {
             cursor.insertSpaces(padding, at: start)
+            if !isLast { cursor.appendSpaces(gapAfter) }
         } else if !isLast {
-            cursor.appendSpaces(padding)
+            cursor.appendSpaces(max(0, padding) + gapAfter)
         }
-        if !isLast { cursor.appendSpaces(columns[column].gapAfter) }
+    }
+
+    /// A cell whose width is known before it is written.
+    @inline(__always)
+    public static func cell(_ cursor: inout ByteCursor, width: Int, columnWidth: Int, alignsRight: Bool = false,
+                            gapAfter: Int = gap, isLast: Bool, _ body: (inout ByteCursor) -> Void) {
+        let padding = columnWidth - width
+        if alignsRight {
+            cursor.appendSpaces(padding)
+            body(&cursor)
+            if !isLast { cursor.appendSpaces(gapAfter) }
+        } else {
+            body(&cursor)
+            if !isLast { cursor.appendSpaces(max(0, padding) + gapAfter) }
+        }
     }
 
     /// Writes the header line.

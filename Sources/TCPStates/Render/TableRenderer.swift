@@ -41,7 +41,7 @@ public struct TableRenderer: ConnectionSink {
     private let listsIPv6: Bool
     private var held: [Connection] = []
     /// Set once rows are streamed with fixed widths.
-    private var streaming: TableAligner?
+    private var streaming: Widths?
 
     /// A table for connections of `families`, which bound the address columns' width.
     public init(writer: ByteWriter, showsHeader: Bool = true, families: Set<AddressFamily> = [.ipv4, .ipv6]) {
@@ -53,8 +53,8 @@ public struct TableRenderer: ConnectionSink {
     public mutating func begin(source: SourceKind) throws {}
 
     public mutating func add(_ connection: Connection) throws {
-        if let aligner = streaming {
-            Self.writeRow(connection, aligner, to: writer)
+        if let widths = streaming {
+            Self.writeRow(connection, widths, to: writer)
             try writer.flushIfFull()
             return
         }
@@ -63,18 +63,18 @@ public struct TableRenderer: ConnectionSink {
             return
         }
         let sample = Self.measure(held)
-        let aligner = Self.aligner(.streaming(sample: sample, ipv6: listsIPv6 && held.contains { $0.family == .ipv6 }))
-        streaming = aligner
-        try writeHeld(aligner)
+        let widths = Widths.streaming(sample: sample, ipv6: listsIPv6 && held.contains { $0.family == .ipv6 })
+        streaming = widths
+        try writeHeld(widths)
         held = []
-        Self.writeRow(connection, aligner, to: writer)
+        Self.writeRow(connection, widths, to: writer)
         try writer.flushIfFull()
     }
 
     /// Writes what is still held back, measured.
     public mutating func finish() throws {
         guard streaming == nil else { return }
-        try writeHeld(Self.aligner(Self.measure(held)))
+        try writeHeld(Self.measure(held))
         held = []
     }
 
@@ -99,10 +99,10 @@ public struct TableRenderer: ConnectionSink {
         ])
     }
 
-    private func writeHeld(_ aligner: TableAligner) throws {
-        if showsHeader { aligner.writeHeader(to: writer) }
+    private func writeHeld(_ widths: Widths) throws {
+        if showsHeader { Self.aligner(widths).writeHeader(to: writer) }
         for connection in held {
-            Self.writeRow(connection, aligner, to: writer)
+            Self.writeRow(connection, widths, to: writer)
             try writer.flushIfFull()
         }
     }
@@ -110,14 +110,20 @@ public struct TableRenderer: ConnectionSink {
     /// Room for a row whose cells fit their columns (a wider one makes the writer grow).
     private static let expectedRowLength = 12 + 2 + 10 + 2 + 10 + 2 + 2 * ByteCursor.maxEndpointLength + 2 + 1
 
+    /// One row through the aligner's rule, with the columns of `aligner(_:)`
+    /// given as constants (STATE, LOCAL, REMOTE left; the queues right).
     @inline(__always)
-    private static func writeRow(_ c: Connection, _ aligner: TableAligner, to writer: ByteWriter) {
+    private static func writeRow(_ c: Connection, _ widths: Widths, to writer: ByteWriter) {
         writer.write(atMost: expectedRowLength) { cursor in
-            aligner.cell(0, &cursor) { stateText(c).write(to: &$0) }
-            aligner.cell(1, &cursor) { $0.append(decimal: UInt64(c.recvQueue)) }
-            aligner.cell(2, &cursor) { $0.append(decimal: UInt64(c.sendQueue)) }
-            aligner.cell(3, &cursor) { $0.append(endpoint: c.local) }
-            aligner.cell(4, &cursor) { $0.append(endpoint: c.remote) }
+            let state = stateText(c)
+            let (recv, send) = (UInt64(c.recvQueue), UInt64(c.sendQueue))
+            TableAligner.cell(&cursor, width: state.count, columnWidth: widths.state, isLast: false) { state.write(to: &$0) }
+            TableAligner.cell(&cursor, width: decimalWidth(recv), columnWidth: widths.recvQueue, alignsRight: true,
+                              isLast: false) { $0.append(decimal: recv) }
+            TableAligner.cell(&cursor, width: decimalWidth(send), columnWidth: widths.sendQueue, alignsRight: true,
+                              isLast: false) { $0.append(decimal: send) }
+            TableAligner.cell(&cursor, columnWidth: widths.local, isLast: false) { $0.append(endpoint: c.local) }
+            cursor.append(endpoint: c.remote)
             cursor.append(UInt8(ascii: "\n"))
         }
     }

@@ -26,4 +26,16 @@ public struct SummaryRenderer: ListingRenderer {
         case .prometheus: try PrometheusRenderer().render(summary, to: writer)
         }
     }
+
+    /// Writes several namespaces' summaries, each labelled with its namespace.
+    public static func render(
+        _ summaries: [(namespace: NetnsIdentity, summary: StateSummary)], format: SummaryFormat, byPort: Bool,
+        showsHeader: Bool, to writer: ByteWriter
+    ) throws {
+        switch format {
+        case .table: try SummaryTableRenderer(showsHeader: showsHeader, byPort: byPort).render(namespaces: summaries, to: writer)
+        case .json: try SummaryJSONRenderer(byPort: byPort).render(namespaces: summaries, to: writer)
+        case .prometheus: try PrometheusRenderer().render(namespaces: summaries, to: writer)
+        }
+    }
 }

@@ -4,10 +4,11 @@
 /// unknown. A socket found once keeps its namespace until it closes (its
 /// kernel address may then be reused).
 ///
-/// Each lookup asks one namespace (a few microseconds); with many namespaces
-/// under full churn they would keep the tracer from emptying the kernel's
-/// buffer in time. So a step makes at most `lookupBudget` of them, sockets
-/// that close into TIME_WAIT first, and the sockets left over stay unknown.
+/// Each lookup asks one namespace (about 1.5 microseconds here); with
+/// hundreds of namespaces under full churn they would keep the tracer from
+/// emptying the kernel's buffer. So a step makes at most `lookupBudget` of
+/// them (about 0.1 s of work), sockets that close into TIME_WAIT first, and
+/// the sockets left over stay unknown.
 struct SocketNamespaces {
     private let locator: SocketLocating
     /// The namespace of each open socket object, by kernel address.
@@ -25,7 +26,7 @@ struct SocketNamespaces {
         var remote: Endpoint
     }
 
-    init(locator: SocketLocating, capacity: Int = 1 << 20, lookupBudget: Int = 4096) {
+    init(locator: SocketLocating, capacity: Int = 1 << 20, lookupBudget: Int = 65536) {
         self.locator = locator
         self.capacity = capacity
         self.lookupBudget = lookupBudget
