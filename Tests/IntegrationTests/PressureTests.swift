@@ -112,8 +112,7 @@ struct PressureTests {
         }
     }
 
-    @Test("--watch whose stdout is a pipe that closes ends quietly, without waiting for a change",
-          .disabled("needs the watch's POLLERR end"))
+    @Test("--watch whose stdout is a pipe that closes ends quietly, without waiting for a change")
     func watchWhoseReaderGoesAway() throws {
         let namespace = try LifecycleNamespace(port: 7410)
         defer { namespace.tearDown() }

@@ -126,4 +126,11 @@ import Testing
         #expect(try Self.table([]) == "STATE  RECV-Q  SEND-Q  LOCAL  REMOTE\n")
         #expect(try Self.table([], showsHeader: false) == "")
     }
+
+    /// Found by `make fuzz` (Fuzz/Renderers.swift): measuring a full-length
+    /// IPv6 endpoint ran out of its fixed room when the port reserved 20 bytes.
+    @Test func measuresTheLongestIPv6Endpoint() {
+        let longest = Endpoint(address: IPAddress(ipv6High: 0x1234_5678_9ABC_DEF0, low: 0x1234_5678_9ABC_DEF0), port: 65535)
+        #expect(TableRenderer.length(of: longest) == "[1234:5678:9abc:def0:1234:5678:9abc:def0]:65535".utf8.count)
+    }
 }

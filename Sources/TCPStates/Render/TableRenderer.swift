@@ -130,7 +130,9 @@ public struct TableRenderer: ConnectionSink {
 
     /// Bytes of an endpoint's text.
     static func length(of endpoint: Endpoint) -> Int {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ByteCursor.maxEndpointLength) { room in
+        // Each field reserves its most before writing (20 bytes for the port's
+        // digits), so the room is the longest text plus the largest reservation.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: ByteCursor.maxEndpointLength + 20) { room in
             guard let base = room.baseAddress else { return 0 }
             var cursor = ByteCursor(base: base, end: base + room.count, writer: nil)
             cursor.append(endpoint: endpoint)
