@@ -245,6 +245,43 @@ struct KillCommandTests {
         }
     }
 
+    @Test("on a terminal, --all-netns lists each socket with its namespace and asks once for all",
+          .enabled(if: Subprocess.which("tmux") != nil, "needs tmux"))
+    func terminalConfirmationAcrossNamespaces() throws {
+        let namespaces = try Self.twoNamespaces()
+        defer { namespaces.forEach { $0.tearDown() } }
+        let before = try namespaces.map { (try $0.closeWait(), try $0.established()) }
+        let count = before.map(\.0.count).reduce(0, +)
+        let kill = "\(namespaces[0].tcpstates) kill --all-netns --local-port \(Self.ownPort) -s close-wait"
+        // As in killsAcrossNamespaces: go on only if the filter matches these two's sockets alone.
+        let dryRun = try Subprocess.run(kill.split(separator: " ").map(String.init) + ["--dry-run", "--json"])
+        try #require(try Self.rows(dryRun) == Self.expectedRows(namespaces, result: "dry-run"), "\(dryRun)")
+        let tmux = try TmuxSession(width: 140, height: 40) { _ in
+            "sh -c '\(kill); echo \"EXIT $?\"; \(kill); echo \"EXIT $?\"; exec sleep 600'"
+        }
+        defer { tmux.stop() }
+        let question = "Kill these \(count) sockets in 2 network namespaces? [y/N]"
+        let first = try tmux.wait(for: "the question") { $0.contains { $0.hasPrefix(question) } }
+        for namespace in namespaces {
+            #expect(first.filter { $0.hasPrefix("CLOSE_WAIT ") && $0.hasSuffix("  \(namespace.name)") }.count
+                    == 2 * namespace.count, "\(first)")
+        }
+        try tmux.send("n")
+        try tmux.send("Enter")
+        try tmux.wait(for: "the first kill to end") { $0.contains("EXIT 1") }
+        for (namespace, (closeWait, established)) in zip(namespaces, before) {
+            try Self.expectUntouched(namespace, closeWait: closeWait, established: established)
+        }
+        try tmux.wait(for: "the question again") { $0.filter { $0.hasPrefix(question) }.count == 2 }
+        try tmux.send("y")
+        try tmux.send("Enter")
+        let confirmed = try tmux.wait(for: "the second kill to end") { $0.contains("EXIT 0") }
+        #expect(confirmed.filter { $0.hasPrefix("killed ") }.count == count, "\(confirmed)")
+        for (namespace, (_, established)) in zip(namespaces, before) {
+            #expect(try namespace.closeWait().isEmpty && namespace.established() == established, "\(namespace.name)")
+        }
+    }
+
     @Test("LISTEN is killed only when --state names it")
     func listenersOnlyByName() throws {
         let namespace = try KillNamespace(count: 1)
