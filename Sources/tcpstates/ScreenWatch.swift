@@ -109,8 +109,9 @@ final class ScreenWatch {
         screen.height = size.height
         screen.title = "tcpstates --watch  \(session.source.rawValue)  every \(intervalText)"
             + (titleSummary.isEmpty ? "" : "  \(titleSummary)")
-            // Until a poll after the loss has resynchronised what is shown.
-            + (session.isResynchronising ? "  LOST EVENTS" : "")
+        // Until a poll after the loss has resynchronised what is shown; the screen never drops it.
+        screen.lossMarker = session.isResynchronising ? "LOST EVENTS" : nil
+        screen.columns = session.tableColumns
         painter.paint(screen.lines(session.tracker, at: WatchClock.now), into: writer)
         try writer.flush()
     }

@@ -16,9 +16,11 @@ struct WatchTerminalTests {
     static let held = 20
 
     /// A watch on the namespace's port in tmux, between records of the terminal's modes.
-    static func start(_ namespace: LifecycleNamespace, width: Int, height: Int, background: Bool = false) throws -> TmuxSession {
+    static func start(_ namespace: LifecycleNamespace, width: Int, height: Int, background: Bool = false,
+                      options: String = "") throws -> TmuxSession {
         try TmuxSession(width: width, height: height) { dir in
             let watch = "ip netns exec \(namespace.name) \(namespace.tcpstates) -w --interval 1 -p \(namespace.port)"
+                + (options.isEmpty ? "" : " \(options)")
             // In the background the shell would give it /dev/null as stdin: hand it the terminal explicitly.
             let run = background ? "exec 3<&0; \(watch) <&3 & echo $! > \(dir)/pid; wait $!" : watch
             return "sh -c 'stty -g > \(dir)/before; echo BEFORE-WATCH; \(run); echo \"EXIT $?\"; "
@@ -44,6 +46,27 @@ struct WatchTerminalTests {
                      "ESTABLISHED \(established)"]
         parts += others.map { "\($0.0) \($0.1)" }
         return parts.joined(separator: "  ")
+    }
+
+    @Test("-P and -o put the one-shot table's PROCESS and TIMER columns on the screen, with the holder's pid")
+    func screenHasTheListingsColumns() throws {
+        let namespace = try LifecycleNamespace(port: 7230)
+        defer { namespace.tearDown() }
+        #expect(try namespace.command("open 1") == ["OPENED", "1"])
+        let tmux = try Self.start(namespace, width: 140, height: 20, options: "-P -o")
+        defer { tmux.stop() }
+        let screen = try tmux.wait(for: "the listener and its connection with their process") { lines in
+            lines.contains { $0.hasPrefix("  STATE") } && lines.filter { $0.contains("/tcpstates-testp") }.count == 3
+        }
+        let heading = try #require(screen.first { $0.hasPrefix("  STATE") })
+        #expect(heading.split(separator: " ") == ["STATE", "RECV-Q", "SEND-Q", "LOCAL", "REMOTE", "TIMER", "PROCESS", "AGE"],
+                "\(heading)")
+        let oneShot = try Subprocess.run(["ip", "netns", "exec", namespace.name, namespace.tcpstates, "-P", "-p", "\(namespace.port)"])
+        let owners = Set(oneShot.stdout.split(separator: "\n").dropFirst().compactMap { $0.split(separator: " ").last.map(String.init) })
+        for line in screen where line.contains("/tcpstates-testp") {
+            #expect(owners.contains { line.contains($0) }, "\(line) names no owner of \(owners)")
+        }
+        try tmux.send("q")
     }
 
     @Test("rows appear and change on screen, counts agree with ss, resize re-lays out, End scrolls, q restores the terminal")

@@ -107,6 +107,14 @@ public final class WatchSession {
     }
 
     /// The members NDJSON events carry besides the standard ones, as `--json` would write them.
+    /// The one-shot table's columns (PROTO, PROCESS, TIMER and tcp_info when
+    /// the plan shows them), with the owners as the last scan found them.
+    public var tableColumns: [TableColumn] {
+        let columns: [ListingColumn]
+        if case .columnTable(let planned) = plan.renderer { columns = planned } else { columns = ListingColumn.standard }
+        return columns.map { $0.tableColumn(owners: owners?.table) }
+    }
+
     public var eventMembers: ((Connection, ByteWriter) -> Void)? {
         guard case .json(let members) = plan.renderer else { return nil }
         return members.writer(owners: owners?.table)
