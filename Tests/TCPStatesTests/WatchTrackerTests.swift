@@ -404,6 +404,42 @@ import Testing
         #expect(!next.contains { $0.connection.local.port == 40101 || $0.connection.remote.port == 40101 }, "\(next)")
     }
 
+    @Test func aLostLookupAnswerLeavesTheEndToTheNextPollWhichPrintsItOnce() throws {
+        let run = try CookieRun()
+        var tracker = SocketTracker()
+        _ = try Self.refresh(&tracker, run.before, at: 0)
+        // 40101: no poll saw it; 40100: a poll did. Both look-ups went unanswered.
+        #expect(tracker.observeDestroyed(try run.on(40101, 7400, in: run.destroyed), current: nil,
+                                         successorIsUnknown: true, at: Self.at(100)).isEmpty)
+        #expect(tracker.observeDestroyed(try run.on(40100, 7400, in: run.destroyed), current: nil,
+                                         successorIsUnknown: true, at: Self.at(105)).isEmpty)
+        // The server's ends were answered: closes now.
+        for port: UInt16 in [40100, 40101] {
+            #expect(tracker.observeDestroyed(try run.on(7400, port, in: run.destroyed), current: nil, at: Self.at(110))
+                .map(\.kind) == [.close])
+        }
+        // The poll finds both in TIME_WAIT: one event each, no close.
+        let next = try Self.refresh(&tracker, run.after, at: 1000)
+        let clients = next.filter { $0.connection.remote.port == 7400 && [40100, 40101].contains($0.connection.local.port) }
+        #expect(clients.map { "\($0.connection.local.port) \($0.kind) \($0.connection.kernelState)" }.sorted()
+                == ["40100 change 6", "40101 open 6"], "\(clients)")
+    }
+
+    @Test func aLostLookupAnswerWithNoTimeWaitAfterIsOneCloseAtTheDestroysTime() throws {
+        let run = try CookieRun()
+        var tracker = SocketTracker()
+        _ = try Self.refresh(&tracker, run.before, at: 0)
+        let destroyed = try run.on(40101, 7400, in: run.destroyed)
+        #expect(tracker.observeDestroyed(destroyed, current: nil, successorIsUnknown: true, at: Self.at(100)).isEmpty)
+        // No TIME_WAIT socket on its endpoints in the poll (its tuple gone, say TIME_WAIT buckets were full).
+        let next = try Self.refresh(&tracker, run.after.filter { $0.local.port != 40101 }, at: 1000)
+        let closes = next.filter { $0.connection.local.port == 40101 }
+        #expect(closes.map(\.kind) == [.close], "\(next)")
+        #expect(closes.first?.time == Self.at(100))
+        #expect(try Self.refresh(&tracker, run.after.filter { $0.local.port != 40101 }, at: 2000)
+            .allSatisfy { $0.connection.local.port != 40101 })
+    }
+
     @Test func aTimeWaitSocketAPollSawFirstTakesOverItsFullSocket() throws {
         // The destroy message comes after a poll: the poll finds TIME_WAIT under a new cookie on the same tuple.
         let run = try CookieRun()

@@ -13,10 +13,14 @@ public struct DestroyedSocket: Sendable, Equatable {
     /// none. It has the same cookie if a dump saw the full socket, else one
     /// of its own (the kernel makes cookies when first asked).
     public var successor: Connection?
+    /// Whether the look-up for the successor went unanswered (its answer was
+    /// lost under load), so that nil says nothing: the next poll decides.
+    public var successorIsUnknown = false
 
-    public init(destroyed: Connection, successor: Connection?) {
+    public init(destroyed: Connection, successor: Connection?, successorIsUnknown: Bool = false) {
         self.destroyed = destroyed
         self.successor = successor
+        self.successorIsUnknown = successorIsUnknown
     }
 }
 
@@ -246,7 +250,9 @@ public final class DestroyListener: @unchecked Sendable {
                 }
             }
             let successors = successorsInTimeWait(of: destroyed, sequence: &lookupSequence, buffer: &buffer)
-            hand(zip(destroyed, successors).map { DestroyedSocket(destroyed: $0, successor: $1) }, overflows: overflows)
+            hand(zip(destroyed, successors).map {
+                DestroyedSocket(destroyed: $0, successor: $1.connection, successorIsUnknown: !$1.answered)
+            }, overflows: overflows)
         }
     }
 
@@ -295,8 +301,8 @@ public final class DestroyListener: @unchecked Sendable {
     /// TIME_WAIT. One tuple holds one TIME_WAIT socket at a time.
     private func successorsInTimeWait(
         of destroyed: [Connection], sequence: inout UInt32, buffer: inout [UInt8]
-    ) -> [Connection?] {
-        var successors = [Connection?](repeating: nil, count: destroyed.count)
+    ) -> [(connection: Connection?, answered: Bool)] {
+        var successors = [(connection: Connection?, answered: Bool)](repeating: (nil, true), count: destroyed.count)
         var start = 0
         // Each answer takes about 1 KiB of the lookup socket's 4 MiB buffer: 512 at a time leave room.
         while start < destroyed.count {
@@ -307,6 +313,7 @@ public final class DestroyListener: @unchecked Sendable {
             for index in start..<end where destroyed[index].transport == .tcp && destroyed[index].cookie != 0 {
                 let connection = destroyed[index]
                 asked[sequence] = index
+                successors[index].answered = false
                 requests += InetDiagRequest.lookup(
                     local: connection.local, remote: connection.remote, sequence: sequence)
                 sequence &+= 1
@@ -314,18 +321,19 @@ public final class DestroyListener: @unchecked Sendable {
             start = end
             guard !requests.isEmpty else { continue }
             exchange(requests, buffer: &buffer) { sequenceNumber, connection in
-                guard sequenceNumber &- first < UInt32(asked.count), let index = asked[sequenceNumber],
-                      connection.isTimewait else { return }
-                successors[index] = connection
+                guard sequenceNumber &- first < UInt32(asked.count), let index = asked[sequenceNumber] else { return }
+                successors[index].answered = true
+                if let connection, connection.isTimewait { successors[index].connection = connection }
             }
         }
         return successors
     }
 
     /// Sends `requests` in one write and reads every answer already queued:
-    /// sock_diag answers within the write. Errors (ENOENT, ESTALE: no
-    /// socket with that cookie) and lost answers call nothing.
-    private func exchange(_ requests: [UInt8], buffer: inout [UInt8], _ body: (UInt32, Connection) -> Void) {
+    /// sock_diag answers within the write. A socket found calls `body` with
+    /// it, an error answer (ENOENT: none there) with nil; a lost answer
+    /// calls nothing.
+    private func exchange(_ requests: [UInt8], buffer: inout [UInt8], _ body: (UInt32, Connection?) -> Void) {
         let sent = requests.withUnsafeBytes { mnl_socket_sendto(lookups, $0.baseAddress, $0.count) }
         guard sent >= 0 else { return }
         while true {
@@ -347,6 +355,8 @@ public final class DestroyListener: @unchecked Sendable {
                         if let connection = try? InetDiagDecoder.connection(from: payload) {
                             body(header.pointee.nlmsg_seq, connection)
                         }
+                    } else if header.pointee.nlmsg_type == UInt16(NLMSG_ERROR) {
+                        body(header.pointee.nlmsg_seq, nil)
                     }
                     next = UnsafePointer(mnl_nlmsg_next(header, &remaining))
                 }

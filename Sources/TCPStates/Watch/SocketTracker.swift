@@ -72,6 +72,11 @@ public struct SocketTracker: ConnectionSink {
     private var pending: [WatchEvent] = []
     private var now = WatchInstant(wallMilliseconds: 0, monotonicMilliseconds: 0)
     private var recentlyClosed: [ConnectionKey: Int64] = [:]
+    /// Destroyed connected TCP sockets no poll saw whose TIME_WAIT look-up
+    /// went unanswered, by endpoints: the next poll decides. A TIME_WAIT
+    /// socket on their endpoints in it is their end (an open in TIME_WAIT);
+    /// else they close then, with the time of their destroy message.
+    private var awaitingSuccessor: [ConnectionKey: (connection: Connection, time: WatchInstant)] = [:]
     /// Every entry, present or free; `index` names the present ones.
     private var slots: [Entry] = []
     private var freeSlots: [Int32] = []
@@ -146,6 +151,16 @@ public struct SocketTracker: ConnectionSink {
                 rememberClosedByPoll(entry.connection)
             }
         }
+        if !awaitingSuccessor.isEmpty {
+            let pollTime = now
+            let unresolved = awaitingSuccessor.values.sorted { $0.time.monotonicMilliseconds < $1.time.monotonicMilliseconds }
+            awaitingSuccessor.removeAll(keepingCapacity: true)
+            for destroyed in unresolved {
+                now = destroyed.time
+                close(destroyed.connection, previous: nil)
+            }
+            now = pollTime
+        }
         swap(&dumpOrder, &nextDumpOrder)
         updateOrder()
         return takeEvents()
@@ -160,8 +175,13 @@ public struct SocketTracker: ConnectionSink {
     /// its own: the tracked entry then takes the new cookie, and a socket
     /// no poll saw is an open in TIME_WAIT. Without `current`, a close.
     /// Returns the events it makes.
+    ///
+    /// `successorIsUnknown`: the look-up for `current` went unanswered. A
+    /// socket a poll saw then stays until the next poll, which finds its
+    /// TIME_WAIT successor by cookie (a change) or closes it; one no poll
+    /// saw waits for that poll too. Either way its end is printed once.
     public mutating func observeDestroyed(
-        _ destroyed: Connection, current: Connection?, at time: WatchInstant
+        _ destroyed: Connection, current: Connection?, successorIsUnknown: Bool = false, at time: WatchInstant
     ) -> [WatchEvent] {
         now = time
         let key = destroyed.key
@@ -182,6 +202,8 @@ public struct SocketTracker: ConnectionSink {
                 }
             }
             update(slot, with: current, inRefresh: slots[Int(slot)].seenInRefresh)
+        case (_?, nil) where successorIsUnknown:
+            break
         case (let slot?, nil):
             let entry = remove(slot)
             close(entry.connection, previous: entry)
@@ -191,6 +213,8 @@ public struct SocketTracker: ConnectionSink {
             } else {
                 insert(current, inRefresh: refreshCount)
             }
+        case (nil, nil) where successorIsUnknown:
+            awaitingSuccessor[destroyed.endpointKey] = (destroyed, time)
         case (nil, nil):
             // Opened and closed between two refreshes: no poll saw it.
             close(destroyed, previous: nil)
@@ -207,6 +231,10 @@ public struct SocketTracker: ConnectionSink {
     /// A socket not present before: in a refresh (`inRefresh` is the one
     /// being taken) it joins the dump order, otherwise it is expected next.
     private mutating func insert(_ connection: Connection, inRefresh refresh: Int) {
+        if connection.isTimewait, !awaitingSuccessor.isEmpty {
+            // The end of a destroyed socket no poll saw: this open in TIME_WAIT is its only event.
+            awaitingSuccessor[connection.endpointKey] = nil
+        }
         if connection.holdsItsTuple, let other = byEndpoints[connection.endpointKey] {
             let old = slots[Int(other)].connection
             // A full socket replacing a request socket, or a TIME_WAIT one replacing a full socket whose

@@ -167,7 +167,8 @@ public final class WatchSession {
             // A freed socket's owners are gone with it: with an owner filter, only a socket a poll saw counts.
             if !ownerFilter.isEmpty, tracker.entries[socket.destroyed.key] == nil { continue }
             let successor = socket.successor.flatMap { filter.matches($0) && accepts($0) ? $0 : nil }
-            step.events += tracker.observeDestroyed(socket.destroyed, current: successor, at: now)
+            step.events += tracker.observeDestroyed(
+                socket.destroyed, current: successor, successorIsUnknown: socket.successorIsUnknown, at: now)
         }
     }
 
