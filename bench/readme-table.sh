@@ -27,6 +27,7 @@ function cells(line, out,    n, i, parts) {
     next
 }
 /^## Peak RSS/ { section = "rss"; next }
+/^## Watch under churn/ { section = "churn"; next }
 /^## / { section = ""; next }
 section == "size" && size == largest && /^\| / && !/^\| pair / && !/^\|---/ {
     n = cells($0, c)
@@ -37,6 +38,11 @@ section == "size" && size == largest && /^\| / && !/^\| pair / && !/^\|---/ {
 section == "size" && size == smallest && first == "" && /^\| / && !/^\| pair / && !/^\|---/ {
     n = cells($0, c)
     if (n >= 6) first = sprintf("At %d sockets start-up dominates: %s %s ms, %s %s ms.", size, c[2], c[4], c[3], c[5])
+}
+# churn | connections/s | kernel destroys | ends printed | printed / destroys | watch CPU s per s | ...
+section == "churn" && /^\| full speed / {
+    n = cells($0, c)
+    if (n >= 6) churn = sprintf("`--watch --json` under full-speed loopback churn (%s connections/s): %s of %s socket ends printed (%s), %s s of CPU per second.", c[2], c[4], c[3], c[5], c[6])
 }
 section == "rss" && /^\| `/ {
     n = cells($0, c)
@@ -57,5 +63,6 @@ END {
             largest, rss["`tcpstates`"], rss["`ss -tan`"], ratio["`tcpstates`"]
     }
     if (first != "" && smallest < largest) { print ""; print first }
+    if (churn != "") { print ""; print churn }
 }
 ' "$results"
