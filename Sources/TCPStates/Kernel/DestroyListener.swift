@@ -259,20 +259,13 @@ public final class DestroyListener: @unchecked Sendable {
     /// The destroy messages of one read. inet_diag_msg has no protocol: a
     /// destroy message says it in an INET_DIAG_PROTOCOL attribute.
     static func decodeDestroyed(_ buffer: UnsafeRawBufferPointer, _ body: (Connection) throws -> Void) throws {
-        guard let base = buffer.baseAddress else { return }
-        var remaining = Int32(buffer.count)
-        var next: UnsafePointer<nlmsghdr>? = base.assumingMemoryBound(to: nlmsghdr.self)
-        let headerLength = CMNL_nlmsg_hdrlen()
-        while let header = next, mnl_nlmsg_ok(header, remaining) {
-            if header.pointee.nlmsg_type == UInt16(SOCK_DIAG_BY_FAMILY) {
-                let payload = UnsafeRawBufferPointer(
-                    start: UnsafeRawPointer(header) + headerLength,
-                    count: max(0, Int(header.pointee.nlmsg_len) - headerLength))
+        try InetDiagDecoder.forEachMessage(buffer) { type, _, payload in
+            if type == UInt16(SOCK_DIAG_BY_FAMILY) {
                 var connection = try InetDiagDecoder.connection(from: payload)
                 if protocolAttribute(payload) == TransportProtocol.udp.ipProtocol { connection.transport = .udp }
                 try body(connection)
             }
-            next = UnsafePointer(mnl_nlmsg_next(header, &remaining))
+            return true
         }
     }
 
@@ -343,22 +336,13 @@ public final class DestroyListener: @unchecked Sendable {
                 return
             }
             buffer.withUnsafeBytes { raw in
-                let reply = UnsafeRawBufferPointer(rebasing: raw[..<received])
-                var remaining = Int32(received)
-                var next: UnsafePointer<nlmsghdr>? = reply.baseAddress?.assumingMemoryBound(to: nlmsghdr.self)
-                let headerLength = CMNL_nlmsg_hdrlen()
-                while let header = next, mnl_nlmsg_ok(header, remaining) {
-                    if header.pointee.nlmsg_type == UInt16(SOCK_DIAG_BY_FAMILY) {
-                        let payload = UnsafeRawBufferPointer(
-                            start: UnsafeRawPointer(header) + headerLength,
-                            count: max(0, Int(header.pointee.nlmsg_len) - headerLength))
-                        if let connection = try? InetDiagDecoder.connection(from: payload) {
-                            body(header.pointee.nlmsg_seq, connection)
-                        }
-                    } else if header.pointee.nlmsg_type == UInt16(NLMSG_ERROR) {
-                        body(header.pointee.nlmsg_seq, nil)
+                InetDiagDecoder.forEachMessage(UnsafeRawBufferPointer(rebasing: raw[..<received])) { type, sequence, payload in
+                    if type == UInt16(SOCK_DIAG_BY_FAMILY) {
+                        if let connection = try? InetDiagDecoder.connection(from: payload) { body(sequence, connection) }
+                    } else if type == UInt16(NLMSG_ERROR) {
+                        body(sequence, nil)
                     }
-                    next = UnsafePointer(mnl_nlmsg_next(header, &remaining))
+                    return true
                 }
             }
         }

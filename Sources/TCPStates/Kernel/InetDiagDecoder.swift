@@ -27,22 +27,15 @@ public enum InetDiagDecoder {
         _ buffer: UnsafeRawBufferPointer, transport: TransportProtocol = .tcp,
         _ body: (Connection) throws -> Void
     ) throws -> Progress {
-        // Headers are read with loadUnaligned: the bytes may come from
-        // anywhere (a file, a fuzzer), at any alignment.
-        let headerLength = CMNL_nlmsg_hdrlen()
-        var offset = 0
-        while buffer.count - offset >= headerLength {
-            let length = Int(buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-            let type = buffer.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)
-            // What mnl_nlmsg_ok checks: a message that claims more than is left ends the buffer.
-            guard length >= headerLength, length <= buffer.count - offset else { break }
-            let payload = UnsafeRawBufferPointer(rebasing: buffer[(offset + headerLength)..<(offset + length)])
+        var progress = Progress.more
+        try forEachMessage(buffer) { type, _, payload in
             switch Int32(type) {
             case NLMSG_DONE:
                 if payload.count >= 4, payload.loadUnaligned(as: Int32.self) < 0 {
                     throw failure(payload.loadUnaligned(as: Int32.self))
                 }
-                return .done
+                progress = .done
+                return false
             case NLMSG_ERROR:
                 guard payload.count >= 4 else { throw InetDiagReplyError.malformed("short NLMSG_ERROR") }
                 let code = payload.loadUnaligned(as: Int32.self)
@@ -54,9 +47,30 @@ public enum InetDiagDecoder {
             default:
                 break  // NLMSG_NOOP and anything new: nothing to list.
             }
+            return true
+        }
+        return progress
+    }
+
+    /// Walks the netlink messages of one received buffer: `body` gets each
+    /// one's type, sequence number and payload, and returns whether to go on.
+    /// Headers are read with loadUnaligned: the bytes may come from anywhere
+    /// (a file, a fuzzer), at any alignment.
+    static func forEachMessage(
+        _ buffer: UnsafeRawBufferPointer, _ body: (_ type: UInt16, _ sequence: UInt32, UnsafeRawBufferPointer) throws -> Bool
+    ) rethrows {
+        let headerLength = CMNL_nlmsg_hdrlen()
+        var offset = 0
+        while buffer.count - offset >= headerLength {
+            let length = Int(buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            let type = buffer.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)
+            let sequence = buffer.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)
+            // What mnl_nlmsg_ok checks: a message that claims more than is left ends the buffer.
+            guard length >= headerLength, length <= buffer.count - offset else { break }
+            let payload = UnsafeRawBufferPointer(rebasing: buffer[(offset + headerLength)..<(offset + length)])
+            guard try body(type, sequence, payload) else { return }
             offset += CMNL_align(length)
         }
-        return .more
     }
 
     /// The error a nonzero NLMSG_ERROR or NLMSG_DONE code stands for: the
