@@ -237,7 +237,9 @@ public final class DestroyListener: @unchecked Sendable {
         let fd = mnl_socket_get_fd(socket)
         var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
-        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        // A read returns one message (each is its own skb, under 1 KiB): the
+        // buffer need not be large, and a watch of many namespaces has one per listener.
+        var buffer = [UInt8](repeating: 0, count: 32 * 1024)
         var lookupSequence: UInt32 = 1
         while true {
             let ready = poll(&fds, 2, -1)
