@@ -54,4 +54,8 @@ static inline int CMNL_available_cpus(void) {
     return count > 0 ? count : 1;
 }
 
+// mallopt(3) is in malloc.h, which Swift's Glibc module leaves out.
+#include <malloc.h>
+static inline int CMNL_mallopt_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+
 #endif
