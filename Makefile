@@ -20,7 +20,7 @@ BINARY ?= .build/release/tcpstates
 # Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON, valgrind for the start-up profile.
 BENCH_APT_PACKAGES = hyperfine time net-tools jq valgrind
 
-.PHONY: deps bench-deps python-deps build debug run test docs bench install uninstall clean fuzz fuzz-build sanitize
+.PHONY: deps bench-deps python-deps build debug run test docs bench install uninstall clean fuzz fuzz-build sanitize hot-symbols static-cxx
 
 # Installs the packages of $(1) that are missing (apt lists may be empty on a new machine).
 define apt_install_missing
@@ -45,9 +45,25 @@ bench-deps: deps
 # The toolchain's lld drops unreferenced sections and packs the relative
 # relocations (DT_RELR, glibc 2.36+): less for the loader to do at start and
 # about 0.8 MiB less resident (bench/RESULTS.md).
-RELEASE_LINK = -Xswiftc -use-ld=lld -Xlinker --gc-sections -Xlinker -z -Xlinker pack-relative-relocs
-build: deps
+# It also lays out side by side the functions that common commands run
+# (link/hot-symbols.order, written by `make hot-symbols`): a small listing then
+# maps about 2 MiB less of the binary (bench/RESULTS.md).
+RELEASE_LINK = -Xswiftc -use-ld=lld -Xlinker --gc-sections -Xlinker -z -Xlinker pack-relative-relocs \
+	-Xlinker --symbol-ordering-file=$(CURDIR)/link/hot-symbols.order -Xlinker --no-warn-symbol-ordering
+# The C++ runtime under the Swift runtime is linked statically as well, when
+# the libstdc++.a that the toolchain's clang finds is there (libstdc++-12-dev,
+# which the Swift toolchain needs): the driver's -lstdc++ finds it first in
+# .build/static-cxx. The loader then binds no libstdc++ symbols at start
+# (bench/RESULTS.md); without the archive the link stays dynamic.
+STATIC_CXX := $(shell clang -print-file-name=libstdc++.a 2>/dev/null)
+ifneq ($(wildcard $(STATIC_CXX)),)
+RELEASE_LINK += -Xlinker -L$(CURDIR)/.build/static-cxx
+endif
+build: deps static-cxx
 	$(SWIFT) build -c release --product tcpstates --static-swift-stdlib $(RELEASE_LINK)
+
+static-cxx:
+	@if [ -f "$(STATIC_CXX)" ]; then mkdir -p .build/static-cxx && ln -sf "$(STATIC_CXX)" .build/static-cxx/libstdc++.a; fi
 
 debug: deps
 	$(SWIFT) build
@@ -86,8 +102,13 @@ docs: deps
 
 # Side by side with ss and netstat at 10, 10k and 100k sockets; writes
 # bench/RESULTS.md. Needs root (network namespaces). BENCH_SIZES, BENCH_RUNS tune it.
-bench: bench-deps
+bench: bench-deps static-cxx
 	RELEASE_LINK="$(RELEASE_LINK)" bench/run.sh
+
+# Rewrites link/hot-symbols.order from the functions the release binary runs
+# (callgrind on a namespace of a few sockets); then `make build` again.
+hot-symbols: build bench-deps
+	link/hot-symbols.sh $(BINARY)
 
 # The unit and integration tests under AddressSanitizer, then the threaded
 # parts under ThreadSanitizer (the /proc read-ahead, the per-namespace

@@ -133,7 +133,7 @@ fi
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "- tcpstates $("$TCPSTATES" --version) release, static Swift stdlib; $(ss -V | head -1); $(netstat -V 2>&1 | head -1)"
+    echo "- tcpstates $("$TCPSTATES" --version) release, static Swift stdlib and libstdc++; $(ss -V | head -1); $(netstat -V 2>&1 | head -1)"
     echo "- hyperfine $(hyperfine --version | cut -d' ' -f2): each pair in one run, $WARMUP warm-up + $RUNS runs, output to /dev/null; medians in ms; ratio = tcpstates / peer"
     echo "- peak RSS: highest of $RSS_RUNS runs of \`/usr/bin/time -f %M\`, MiB"
     echo

@@ -11,24 +11,16 @@ set -euo pipefail
 TCPSTATES=${1:?usage: bench/startup.sh TCPSTATES_BINARY}
 NS=tcpst-s-$$
 WORK=$(mktemp -d /tmp/tcpstates-startup.XXXXXX)
+# shellcheck source=bench/few-sockets.sh
+. "$(dirname "$0")/few-sockets.sh"
 cleanup() {
-    [ -z "${LISTENER:-}" ] || kill "$LISTENER" 2>/dev/null || true
-    ip netns del "$NS" 2>/dev/null || true
+    few_sockets_down
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 command -v valgrind >/dev/null || { echo "startup: valgrind is missing" >&2; exit 1; }
-ip netns add "$NS"
-ip -n "$NS" link set lo up
-# A listener and one connection to it: a few sockets, as on a quiet host.
-ip netns exec "$NS" python3 -c '
-import socket, sys, time
-s = socket.socket(); s.bind(("127.0.0.1", 7001)); s.listen()
-c = socket.create_connection(("127.0.0.1", 7001)); a, _ = s.accept()
-print("READY", flush=True); sys.stdin.read()' <&- >"$WORK/ready" 2>&1 &
-LISTENER=$!
-until grep -q READY "$WORK/ready" 2>/dev/null; do sleep 0.1; done
+few_sockets_up
 
 # Inclusive instructions of the functions whose names match $2 in profile $1.
 inclusive() {
