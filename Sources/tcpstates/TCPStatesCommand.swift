@@ -117,9 +117,6 @@ struct TCPStatesCommand: ParsableCommand {
             if report.summarizes {
                 throw ValidationError("--watch does not combine with --summary, --by-port or --format prometheus")
             }
-            if listingFilters.allNetns || listingFilters.netns?.contains(",") == true {
-                throw ValidationError("--watch follows one network namespace for now: give --netns NAME, not --all-netns or a list")
-            }
         }
     }
 

@@ -64,6 +64,10 @@ struct WatchEventLine: Equatable, CustomStringConvertible {
     /// For `lost`: what was lost and how many (nil: unknown).
     var what: String?
     var count: Int?
+    /// The `netns` member of a watch of several namespaces: its inode, name and holder.
+    var netnsInode: Int?
+    var netnsName: String?
+    var netnsPID: Int?
 
     init?(_ line: Substring) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -82,6 +86,9 @@ struct WatchEventLine: Equatable, CustomStringConvertible {
         previous = object["previous_state"] as? String
         self.local = local
         self.remote = remote
+        if let netns = object["netns"] as? [String: Any] {
+            (netnsInode, netnsName, netnsPID) = (netns["inode"] as? Int, netns["name"] as? String, netns["pid"] as? Int)
+        }
     }
 
     private static func endpoint(_ value: Any?) -> String? {

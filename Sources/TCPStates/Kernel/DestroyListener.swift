@@ -59,6 +59,12 @@ public final class DestroyListener: @unchecked Sendable {
         public var receiveBufferBytes: Int32 = 32 << 20
         /// Sockets held for the owner at most; more are counted as `backlogDrops`.
         public var backlogLimit = 1 << 18
+        /// Stamped on every socket handed over (`netnsInode`): the namespace
+        /// the listener was opened in, when several are watched; 0 for one.
+        public var netnsInode: UInt64 = 0
+        /// The pipe that wakes the owner, shared by the listeners of several
+        /// namespaces; nil for one of the listener's own.
+        public var wake: WakePipe?
 
         public init(filter: ConnectionFilter) { self.filter = filter }
     }
@@ -74,8 +80,7 @@ public final class DestroyListener: @unchecked Sendable {
     /// For the reader thread's cookie lookups (non-blocking).
     private let lookups: OpaquePointer
     private let queue = Mutex(Queue())
-    private let wakeRead: Int32
-    private let wakeWrite: Int32
+    private let wake: WakePipe
     private let stopRead: Int32
     private let stopWrite: Int32
     private var thread: pthread_t?
@@ -85,7 +90,7 @@ public final class DestroyListener: @unchecked Sendable {
     public private(set) var receiveBufferBytes: Int32 = 0
 
     /// Becomes readable when destroyed sockets wait in `take()`.
-    public var fileDescriptor: Int32 { wakeRead }
+    public var fileDescriptor: Int32 { wake.fileDescriptor }
 
     /// Opens and subscribes the socket; the thread starts with `start()`.
     public init(_ configuration: Configuration) throws(SourceError) {
@@ -122,20 +127,26 @@ public final class DestroyListener: @unchecked Sendable {
         let lookupFD = mnl_socket_get_fd(lookups)
         _ = fcntl(lookupFD, F_SETFL, fcntl(lookupFD, F_GETFL) | O_NONBLOCK)
         self.lookups = lookups
-        var wake: [Int32] = [-1, -1], stop: [Int32] = [-1, -1]
-        guard CMNL_pipe2(&wake, O_NONBLOCK | O_CLOEXEC) == 0 else {
-            mnl_socket_close(socket)
-            mnl_socket_close(lookups)
-            throw SourceError.system("cannot create a pipe", errno)
+        var stop: [Int32] = [-1, -1]
+        let wake: WakePipe
+        if let shared = configuration.wake {
+            wake = shared
+        } else {
+            do {
+                wake = try WakePipe()
+            } catch {
+                mnl_socket_close(socket)
+                mnl_socket_close(lookups)
+                throw error
+            }
         }
         guard CMNL_pipe2(&stop, O_NONBLOCK | O_CLOEXEC) == 0 else {
             mnl_socket_close(socket)
             mnl_socket_close(lookups)
-            close(wake[0])
-            close(wake[1])
             throw SourceError.system("cannot create a pipe", errno)
         }
-        (wakeRead, wakeWrite, stopRead, stopWrite) = (wake[0], wake[1], stop[0], stop[1])
+        self.wake = wake
+        (stopRead, stopWrite) = (stop[0], stop[1])
         self.socket = socket
         receiveBufferBytes = Self.setReceiveBuffer(fd, bytes: configuration.receiveBufferBytes)
         _ = Self.setReceiveBuffer(lookupFD, bytes: 4 << 20)
@@ -148,7 +159,7 @@ public final class DestroyListener: @unchecked Sendable {
         stop()
         mnl_socket_close(socket)
         mnl_socket_close(lookups)
-        for fd in [wakeRead, wakeWrite, stopRead, stopWrite] { close(fd) }
+        for fd in [stopRead, stopWrite] { close(fd) }
     }
 
     private static func groupBit(_ group: UInt32) -> UInt32 { 1 << (group - 1) }
@@ -202,10 +213,17 @@ public final class DestroyListener: @unchecked Sendable {
 
     /// What the reader thread queued since the last call; for the owner's thread.
     public func take() -> DestroyBatch {
-        var bytes = [UInt8](repeating: 0, count: 64)
         // The pipe first, then the queue: a wake-up for what comes after the take stays in the pipe.
-        while bytes.withUnsafeMutableBytes({ read(wakeRead, $0.baseAddress, $0.count) }) > 0 {}
-        return queue.withLock { queue in
+        wake.drain()
+        return takeQueued()
+    }
+
+    /// What the reader thread queued, without draining the wake pipe: for
+    /// an owner of several listeners sharing one, which drains it once
+    /// before taking from each (draining between two takes could swallow
+    /// the wake-up of a listener already taken from).
+    public func takeQueued() -> DestroyBatch {
+        queue.withLock { queue in
             let batch = queue.batch
             queue.batch = DestroyBatch()
             queue.notified = false
@@ -219,7 +237,9 @@ public final class DestroyListener: @unchecked Sendable {
         let fd = mnl_socket_get_fd(socket)
         var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
-        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        // A read returns one message (each is its own skb, under 1 KiB): the
+        // buffer need not be large, and a watch of many namespaces has one per listener.
+        var buffer = [UInt8](repeating: 0, count: 32 * 1024)
         var lookupSequence: UInt32 = 1
         while true {
             let ready = poll(&fds, 2, -1)
@@ -242,6 +262,8 @@ public final class DestroyListener: @unchecked Sendable {
                 do {
                     try buffer.withUnsafeBytes { raw in
                         try Self.decodeDestroyed(UnsafeRawBufferPointer(rebasing: raw[..<received])) { connection in
+                            var connection = connection
+                            connection.netnsInode = configuration.netnsInode
                             if configuration.filter.mayHaveHeld(destroyed: connection) { destroyed.append(connection) }
                         }
                     }
@@ -316,7 +338,10 @@ public final class DestroyListener: @unchecked Sendable {
             exchange(requests, buffer: &buffer) { sequenceNumber, connection in
                 guard sequenceNumber &- first < UInt32(asked.count), let index = asked[sequenceNumber] else { return }
                 successors[index].answered = true
-                if let connection, connection.isTimewait { successors[index].connection = connection }
+                if var connection, connection.isTimewait {
+                    connection.netnsInode = configuration.netnsInode
+                    successors[index].connection = connection
+                }
             }
         }
         return successors
@@ -361,10 +386,7 @@ public final class DestroyListener: @unchecked Sendable {
             queue.notified = true
             return true
         }
-        if wake {
-            var byte: UInt8 = 1
-            _ = write(wakeWrite, &byte, 1)
-        }
+        if wake { self.wake.notify() }
     }
 }
 

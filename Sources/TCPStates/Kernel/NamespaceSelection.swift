@@ -12,8 +12,12 @@ public enum NamespaceSelection: Equatable, Sendable {
 
     /// The namespaces to read, each once, in `NamespaceDiscovery` order for
     /// `.all` and in the order named otherwise. What discovery knows of a
-    /// named one (its holder, its container) is added to it.
-    public func resolve(_ discovery: NamespaceDiscovery = NamespaceDiscovery()) throws(SourceError) -> [DiscoveredNamespace] {
+    /// named one (its holder, its container) is added to it. A name or path
+    /// that names no namespace is an error, unless `skipsMissing` (a watch
+    /// after its first poll: that namespace has vanished).
+    public func resolve(
+        _ discovery: NamespaceDiscovery = NamespaceDiscovery(), skipsMissing: Bool = false
+    ) throws(SourceError) -> [DiscoveredNamespace] {
         let found = discovery.discover()
         guard case .named(let entries) = self else { return found }
         let known = Dictionary(found.map { ($0.identity.inode, $0) }, uniquingKeysWith: { first, _ in first })
@@ -25,6 +29,7 @@ public enum NamespaceSelection: Equatable, Sendable {
             }
             let path = NetworkNamespace.path(for: entry)
             guard let inode = NetworkNamespace.inode(at: path) else {
+                if skipsMissing { continue }
                 if !entry.contains("/") {
                     throw SourceError("no network namespace named '\(entry)' (\(path) does not exist)")
                 }

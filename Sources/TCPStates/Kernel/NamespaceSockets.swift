@@ -33,10 +33,11 @@ public final class NamespaceSockets {
 
     /// Holds a socket for each of `namespaces` (as `NamespaceDiscovery` found
     /// them) and for no other. A namespace that cannot be entered for lack of
-    /// privilege is counted in `deniedCount`; one that vanished meanwhile is skipped.
+    /// privilege is counted in `deniedCount` (thrown when not `skipsDenied`:
+    /// one the user named); one that vanished meanwhile is skipped.
     /// Other failures are thrown.
     @discardableResult
-    public func refresh(_ namespaces: [DiscoveredNamespace]) throws -> Changes {
+    public func refresh(_ namespaces: [DiscoveredNamespace], skipsDenied: Bool = true) throws -> Changes {
         var changes = Changes()
         var held: [UInt64: (namespace: DiscoveredNamespace, socket: NetlinkSocket)] = [:]
         for entry in entries { held[entry.namespace.identity.inode] = entry }
@@ -53,7 +54,8 @@ public final class NamespaceSockets {
                 changes.opened.append(namespace)
             } catch let error as SourceError {
                 switch NamespaceFailure(error) {
-                case .denied: denied += 1
+                case .denied where skipsDenied: denied += 1
+                case .denied: throw error
                 case .vanished: continue
                 case .other: throw error
                 }

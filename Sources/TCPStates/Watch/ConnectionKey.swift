@@ -1,17 +1,19 @@
 /// What identifies one socket across refreshes: the kernel's socket cookie
 /// when the source gives one (sock_diag), else the protocol and both
-/// endpoints (/proc). A cookie is unique per boot, and the TIME_WAIT socket
-/// that replaces a full one keeps its cookie; a new socket on a reused
-/// 4-tuple gets a new one. Endpoints alone cannot tell such a new socket
-/// from the old one.
+/// endpoints (/proc); either within its network namespace (`netnsInode`,
+/// 0 when one namespace is watched). A cookie is unique per boot, and the
+/// TIME_WAIT socket that replaces a full one keeps its cookie; a new socket
+/// on a reused 4-tuple gets a new one. Endpoints alone cannot tell such a
+/// new socket from the old one, nor a socket from one on the same 4-tuple
+/// in another namespace (every namespace has its own 127.0.0.1).
 public enum ConnectionKey: Hashable, Sendable {
-    case cookie(UInt64)
-    case endpoints(TransportProtocol, local: Endpoint, remote: Endpoint)
+    case cookie(UInt64, netns: UInt64)
+    case endpoints(TransportProtocol, local: Endpoint, remote: Endpoint, netns: UInt64)
 
     public init(_ connection: Connection) {
         self = connection.cookie != 0
-            ? .cookie(connection.cookie)
-            : .endpoints(connection.transport, local: connection.local, remote: connection.remote)
+            ? .cookie(connection.cookie, netns: connection.netnsInode)
+            : connection.endpointKey
     }
 }
 
@@ -21,7 +23,7 @@ extension Connection {
 
     /// Its endpoints as an identity, whatever the source: what a request
     /// socket and the full socket that replaces it (a new cookie) share.
-    var endpointKey: ConnectionKey { .endpoints(transport, local: local, remote: remote) }
+    var endpointKey: ConnectionKey { .endpoints(transport, local: local, remote: remote, netns: netnsInode) }
 
     /// Whether two reports of a socket name the same diagram state: kernel
     /// numbers 3 and 12 are both SYN_RCVD, so a request socket becoming a

@@ -10,10 +10,11 @@ public final class WatchOwners {
     private var unattributed: Set<UInt64> = []
     private var wantsScan = false
 
-    /// Scans /proc for the processes of the current network namespace.
-    public init() throws(SourceError) {
+    /// Scans /proc for the processes of the current network namespace, or of
+    /// every namespace (a watch of several).
+    public init(everyNamespace: Bool = false) throws(SourceError) {
         var scanner = ProcessScanner()
-        scanner.networkNamespace = ProcessScanner.currentNetworkNamespace()
+        scanner.networkNamespace = everyNamespace ? nil : ProcessScanner.currentNetworkNamespace()
         self.scanner = scanner
         table = try scanner.scan()
     }

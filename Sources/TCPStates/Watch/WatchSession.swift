@@ -25,6 +25,8 @@ public final class WatchSession {
     public private(set) var isResynchronising = false
 
     private var lister: ConnectionLister
+    /// The namespaces followed when the plan names several; the lister is then unused.
+    private let namespaces: WatchedNamespaces?
     private let filter: ConnectionFilter
     private let ownerFilter: OwnerFilter
     /// What the listing would show and filter on: owners, timers, tcp_info.
@@ -39,11 +41,14 @@ public final class WatchSession {
     private var pollingOnlyNotice: String?
 
     /// The descriptor that becomes readable when destroyed sockets are queued, if subscribed.
-    public var destroyFileDescriptor: Int32? { destroyListener?.fileDescriptor }
+    public var destroyFileDescriptor: Int32? { namespaces?.destroyFileDescriptor ?? destroyListener?.fileDescriptor }
 
     /// Enters the plan's namespace, scans for owners if the plan wants them,
     /// subscribes to destroy events (unless the source is /proc) and starts
-    /// their reader thread; the first poll is due at once. `notice` receives
+    /// their reader thread; the first poll is due at once. When the plan
+    /// names several namespaces (`plan.namespaces`), it stays in its own,
+    /// scans the owners of every namespace, and each poll subscribes in the
+    /// namespaces that appeared (`WatchedNamespaces`). `notice` receives
     /// each distinct notice once; `destroyReceiveBufferBytes` overrides the
     /// destroy socket's receive buffer (the overflow test makes it small).
     /// Make any SignalEvents first: the reader thread inherits the signal mask.
@@ -54,13 +59,14 @@ public final class WatchSession {
         notice: @escaping (String) -> Void
     ) throws {
         // First: the netlink sockets, /proc/net and the owner scan all follow it.
-        if let namespace = plan.namespace { try NetworkNamespace.enter(namespace) }
+        if let namespace = plan.namespace, plan.namespaces == nil { try NetworkNamespace.enter(namespace) }
         self.plan = plan
         filter = plan.filter
         ownerFilter = plan.ownerFilter
         self.notice = notice
         self.clock = clock
-        owners = plan.looksUpOwners ? try WatchOwners() : nil
+        // Socket inodes are machine-wide: across namespaces, one scan of every process finds the owners.
+        owners = plan.looksUpOwners ? try WatchOwners(everyNamespace: plan.namespaces != nil) : nil
         lister = ConnectionLister(filter: filter, kind: source)
         lister.procNetDirectory = procNetDirectory
         lister.extensions = plan.extensions
@@ -74,21 +80,28 @@ public final class WatchSession {
         }
         self.source = source
         schedule = RefreshSchedule(intervalMilliseconds: intervalMilliseconds, start: clock().monotonicMilliseconds)
+        var destroyEvents = DestroyListener.Configuration(filter: filter)
+        if let destroyReceiveBufferBytes { destroyEvents.receiveBufferBytes = destroyReceiveBufferBytes }
         var destroyListener: DestroyListener?
         var why = "--source proc"
-        if source != .proc {
-            do {
-                var configuration = DestroyListener.Configuration(filter: filter)
-                if let destroyReceiveBufferBytes { configuration.receiveBufferBytes = destroyReceiveBufferBytes }
-                let listener = try DestroyListener(configuration)
-                try listener.start()
-                destroyListener = listener
-            } catch {
-                why = error.message
+        if let selection = plan.namespaces {
+            namespaces = try WatchedNamespaces(
+                selection: selection, filter: filter, extensions: plan.extensions, kind: source, accepts: lister.accepts,
+                destroyEvents: source == .proc ? nil : destroyEvents, notice: notice)
+        } else {
+            namespaces = nil
+            if source != .proc {
+                do {
+                    let listener = try DestroyListener(destroyEvents)
+                    try listener.start()
+                    destroyListener = listener
+                } catch {
+                    why = error.message
+                }
             }
         }
         self.destroyListener = destroyListener
-        if destroyListener == nil {
+        if destroyListener == nil, namespaces?.destroyFileDescriptor == nil {
             pollingOnlyNotice = "no sock_diag destroy events (\(why)): polling only, sockets that open and close between refreshes are missed"
         }
     }
@@ -106,18 +119,20 @@ public final class WatchSession {
                       intervalMilliseconds: intervalMilliseconds, clock: clock, notice: notice)
     }
 
-    /// The members NDJSON events carry besides the standard ones, as `--json` would write them.
-    /// The one-shot table's columns (PROTO, PROCESS, TIMER and tcp_info when
-    /// the plan shows them), with the owners as the last scan found them.
+    /// The one-shot table's columns (PROTO, NETNS, PROCESS, TIMER and tcp_info
+    /// when the plan shows them), with the owners as the last scan found them
+    /// and the namespaces as the last poll found them.
     public var tableColumns: [TableColumn] {
         let columns: [ListingColumn]
         if case .columnTable(let planned) = plan.renderer { columns = planned } else { columns = ListingColumn.standard }
-        return columns.map { $0.tableColumn(owners: owners?.table) }
+        let identities = namespaces?.identities ?? [:]
+        return columns.map { $0.tableColumn(owners: owners?.table, namespaces: identities) }
     }
 
+    /// The members NDJSON events carry besides the standard ones, as `--json` would write them.
     public var eventMembers: ((Connection, ByteWriter) -> Void)? {
         guard case .json(let members) = plan.renderer else { return nil }
-        return members.writer(owners: owners?.table)
+        return members.writer(owners: owners?.table, namespaces: namespaces?.identities ?? [:])
     }
 
     deinit { destroyListener?.stop() }
@@ -141,9 +156,13 @@ public final class WatchSession {
     private func refresh(at now: WatchInstant) throws -> [WatchEvent] {
         lister.notice = { [weak self] in self?.report($0) }
         tracker.beginRefresh(at: now)
-        // After the first poll, stay with its source rather than retrying netlink every refresh.
-        source = try lister.list(into: &tracker)
-        lister.kind = source
+        if let namespaces {
+            source = try namespaces.poll(into: &tracker)
+        } else {
+            // After the first poll, stay with its source rather than retrying netlink every refresh.
+            source = try lister.list(into: &tracker)
+            lister.kind = source
+        }
         if let pollingOnlyNotice {
             report(pollingOnlyNotice)
             self.pollingOnlyNotice = nil
@@ -156,8 +175,7 @@ public final class WatchSession {
     }
 
     private func readDestroyed(at now: WatchInstant, into step: inout WatchStep) throws {
-        guard let destroyListener else { return }
-        let batch = destroyListener.take()
+        guard let batch = namespaces?.takeDestroyed() ?? destroyListener?.take() else { return }
         if let failure = batch.failure { throw failure }
         if batch.kernelOverflows > 0 { lose(WatchLoss(time: now, what: .destroyEvents, count: nil), into: &step) }
         if batch.backlogDrops > 0 {
