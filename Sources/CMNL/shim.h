@@ -57,5 +57,8 @@ static inline int CMNL_available_cpus(void) {
 // mallopt(3) is in malloc.h, which Swift's Glibc module leaves out.
 #include <malloc.h>
 static inline int CMNL_mallopt_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
+/// Whether glibc mapped the block at `p` on its own: IS_MMAPPED, bit 1 of the
+/// size word before it (glibc's malloc.c); for GlibcMalloc's tests.
+static inline int CMNL_malloc_block_is_mapped(const void *p) { return (((const size_t *)p)[-1] & 2) != 0; }
 
 #endif
