@@ -23,7 +23,7 @@ struct WatchMode {
     }
 
     func run() throws {
-        GlibcMalloc.fixMmapThreshold()  // a long run's transient blocks go back to the system
+        GlibcMalloc.fixThresholds()  // a long run's transient blocks go back to the system
         let ending: Ending
         let session: WatchSession
         if json || !TTY.isTerminal(1) {

@@ -3,8 +3,9 @@ import CMNL
 /// glibc's allocator, as a long-running watch needs it.
 public enum GlibcMalloc {
     /// Fixes the size from which blocks are mapped on their own and unmapped
-    /// when freed (glibc's default is 128 KiB), and with it the heaps' trim
-    /// threshold at its default of 128 KiB.
+    /// when freed, and the free space at a heap's top that is given back,
+    /// both at glibc's default of 128 KiB. Call it early: a heap's free top
+    /// already larger serves blocks that are then not mapped.
     ///
     /// Left alone, glibc raises both each time it unmaps a block larger than
     /// the threshold (up to 32 MiB and 64 MiB). A watch under churn does so
@@ -14,7 +15,7 @@ public enum GlibcMalloc {
     /// connections/s while under 1 MiB of the heaps was in use.
     /// Returns whether glibc took it.
     @discardableResult
-    public static func fixMmapThreshold(bytes: Int32 = 128 << 10) -> Bool {
-        CMNL_mallopt_mmap_threshold(bytes) == 1
+    public static func fixThresholds(bytes: Int32 = 128 << 10) -> Bool {
+        CMNL_mallopt_fix_thresholds(bytes, bytes) != 0
     }
 }
