@@ -26,7 +26,7 @@ struct FilterOptions: ParsableArguments {
     @Flag(name: [.customShort("l"), .long], help: "Listening sockets only (--state LISTEN).")
     var listening = false
 
-    @Flag(name: [.customShort("a"), .long], help: "Also list CLOSED sockets: bound, never listening or connected.")
+    @Flag(name: [.customShort("a"), .long], help: "Also CLOSED sockets: bound, never listening or connected (a listing's and a watch's; kill refuses it).")
     var all = false
 
     @Flag(name: .customShort("4"), help: "IPv4 sockets only.")

@@ -15,11 +15,11 @@ struct ListingFilterOptions: ParsableArguments {
     var command: [String] = []
 
     @Option(name: .long, help: ArgumentHelp(
-        "List the sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net), or of each of a comma-separated list; needs root.",
+        "The sockets of network namespace NAME (under /run/netns) or PATH (/proc/PID/ns/net), or of each of a comma-separated list; needs root.",
         valueName: "name|path"))
     var netns: String?
 
-    @Flag(name: .customLong("all-netns"), help: "List the sockets of every network namespace (named, held by processes, this one), each row naming its own; unprivileged, this one only.")
+    @Flag(name: .customLong("all-netns"), help: "The sockets of every network namespace (named, held by processes, this one), each naming its own; unprivileged, this one only.")
     var allNetns = false
 
     func validate() throws {
