@@ -44,6 +44,10 @@ section == "churn" && /^\| full speed / {
     n = cells($0, c)
     if (n >= 6) churn = sprintf("`--watch --json` under full-speed loopback churn (%s connections/s): %s of %s socket ends printed (%s), %s s of CPU per second.", c[2], c[4], c[3], c[5], c[6])
 }
+# Soak of S s at full speed (R connections/s): RSS A MiB after F s, B MiB at the end (growth ...
+section == "churn" && /^Soak of [0-9]+ s at full speed / {
+    soak = sprintf("Over a %d-second soak at full speed (%s connections/s) its RSS was %s MiB after %s s and %s MiB at the end.", $3, substr($8, 2), $11, $14, $16)
+}
 section == "rss" && /^\| `/ {
     n = cells($0, c)
     # command | 10 sockets | ... | largest | ratio to ss | growth | met
@@ -64,5 +68,6 @@ END {
     }
     if (first != "" && smallest < largest) { print ""; print first }
     if (churn != "") { print ""; print churn }
+    if (soak != "") { print ""; print soak }
 }
 ' "$results"

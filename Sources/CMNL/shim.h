@@ -54,4 +54,11 @@ static inline int CMNL_available_cpus(void) {
     return count > 0 ? count : 1;
 }
 
+// mallopt(3) is in malloc.h, which Swift's Glibc module leaves out. Both
+// thresholds set: either one alone leaves the other where glibc moved it.
+#include <malloc.h>
+static inline int CMNL_mallopt_fix_thresholds(int mmap_bytes, int trim_bytes) {
+    return mallopt(M_MMAP_THRESHOLD, mmap_bytes) == 1 && mallopt(M_TRIM_THRESHOLD, trim_bytes) == 1;
+}
+
 #endif

@@ -23,6 +23,7 @@ struct WatchMode {
     }
 
     func run() throws {
+        GlibcMalloc.fixThresholds()  // a long run's transient blocks go back to the system
         let ending: Ending
         let session: WatchSession
         if json || !TTY.isTerminal(1) {
@@ -31,6 +32,7 @@ struct WatchMode {
             defer { signals.close() }
             session = try makeSession(output: .json, notice: { Terminal.error($0) })
             session.tracker.order = nil  // events need no row order
+            session.tracker.keepsGone = false  // nor the rows the screen shows as gone
             ending = try EventStream(session: session, signals: signals).run()
         } else {
             let signals = try SignalEvents([SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT])

@@ -106,6 +106,26 @@ import Testing
         #expect(try Self.refresh(&tracker, [], at: 1000).isEmpty)
     }
 
+    @Test(arguments: [true, false])
+    func goneHoldsTheClosesSinceTheRefreshBeganOnlyWhenKept(keepsGone: Bool) throws {
+        let sample = try Self.sample()
+        let destroyed = try Self.destroyed()
+        try #require(Set(sample.map(\.key)).isDisjoint(with: destroyed.map(\.key)))
+        var tracker = SocketTracker()
+        tracker.keepsGone = keepsGone
+        _ = try Self.refresh(&tracker, sample, at: 0)
+        // Sockets no poll saw, destroyed after that refresh.
+        let destroyCloses = destroyed.flatMap { tracker.observeDestroyed($0, current: nil, at: Self.at(500)) }
+        #expect(destroyCloses.map(\.kind) == Array(repeating: .close, count: destroyed.count))
+        #expect(tracker.gone.map(\.connection.key) == (keepsGone ? destroyed.map(\.key) : []))
+        // The next poll finds none of the sample: every close is still an event.
+        let pollCloses = try Self.refresh(&tracker, [], at: 1000)
+        #expect(pollCloses.map(\.kind) == Array(repeating: .close, count: sample.count))
+        #expect(Set(tracker.gone.map(\.connection.key)) == (keepsGone ? Set(sample.map(\.key)) : []))
+        #expect(try Self.refresh(&tracker, [], at: 2000).isEmpty)
+        #expect(tracker.gone.isEmpty)
+    }
+
     @Test func destroyOfASocketNowInTimeWaitIsAChange() throws {
         let client = try Self.destroyed()[0]
         var tracker = SocketTracker()
