@@ -112,7 +112,8 @@ hot-symbols: build bench-deps
 
 # The unit and integration tests under AddressSanitizer, then the threaded
 # parts under ThreadSanitizer (the /proc read-ahead, the per-namespace
-# workers, the listers and watches that use them, the tests under pressure).
+# workers, the watch's destroy listeners and their wake pipe, the listers and
+# watches that use them, the tests under pressure).
 # The integration tests run the sanitized binaries, so a report there fails
 # the test that ran them. Each sanitizer builds into its own scratch path.
 # LeakSanitizer stays off here: at exit it reports what the argument parser
@@ -121,7 +122,7 @@ hot-symbols: build bench-deps
 # Sanitized debug binaries run several times slower: the tests wait this many
 # times longer before they call a child hung (they never assert a time).
 SANITIZE_PATIENCE ?= 4
-TSAN_TESTS ?= ReadAheadFile|ProcNetFile|ConnectionLister|Namespace|RealSockets|WatchEvent|Pressure
+TSAN_TESTS ?= ReadAheadFile|ProcNetFile|ConnectionLister|Namespace|RealSockets|WatchEvent|Pressure|WakePipe
 sanitize: deps python-deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	ASAN_OPTIONS=detect_leaks=0 TCPSTATES_TEST_PATIENCE=$(SANITIZE_PATIENCE) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan

@@ -157,6 +157,7 @@ final class PseudoTerminal {
 
     /// What the terminal shows (raw bytes as text) until `stop` holds or `deadline` passes.
     func read(until deadline: ContinuousClock.Instant, stop: (String) -> Bool) throws -> String {
+        let deadline = TestEnvironment.stretched(deadline)
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
         while ContinuousClock.now < deadline {

@@ -153,6 +153,7 @@ final class ChildProcess: @unchecked Sendable {
     func collect(until deadline: ContinuousClock.Instant, stop: (String) -> Bool = { _ in false })
         throws -> (stdout: String, stderr: String)
     {
+        let deadline = TestEnvironment.stretched(deadline)
         var out: [UInt8] = []
         var err: [UInt8] = []
         var open: [Int32] = [stdoutFD, stderrFD].filter { $0 >= 0 }
@@ -250,7 +251,7 @@ enum Subprocess {
         let child = try ChildProcess(argv, closedStdout: closedStdout)
         child.write(input)
         child.closeStdin()
-        let deadline = TestEnvironment.deadline(after: timeout)
+        let deadline = ContinuousClock.now + timeout  // collect stretches it by the patience
         let output: (stdout: String, stderr: String)
         do {
             output = try child.collect(until: deadline)

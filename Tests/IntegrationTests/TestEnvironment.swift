@@ -25,6 +25,13 @@ enum TestEnvironment {
         ContinuousClock.now + timeout * patience
     }
 
+    /// `deadline` as far from now as it is, times `patience`: for readers
+    /// that take a deadline (`collect(until:)`), so every caller's is stretched.
+    static func stretched(_ deadline: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        let now = ContinuousClock.now
+        return deadline <= now || patience == 1 ? deadline : now + now.duration(to: deadline) * patience
+    }
+
     /// The directory holding the built `tcpstates` and `tcpstates-testpeer`:
     /// the test executable's own directory (where `swift build` and
     /// `swift test` put every product), else $TCPSTATES_BIN_DIR.
