@@ -118,12 +118,15 @@ hot-symbols: build bench-deps
 # LeakSanitizer stays off here: at exit it reports what the argument parser
 # and XCTest still hold (process-lifetime objects, not leaks), and that exit
 # status would fail every test. Leaks per input are what `make fuzz` checks.
+# Sanitized debug binaries run several times slower: the tests wait this many
+# times longer before they call a child hung (they never assert a time).
+SANITIZE_PATIENCE ?= 4
 TSAN_TESTS ?= ReadAheadFile|ProcNetFile|ConnectionLister|Namespace|RealSockets|WatchEvent|Pressure
 sanitize: deps python-deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=0 TCPSTATES_TEST_PATIENCE=$(SANITIZE_PATIENCE) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_TESTS)'
+	TCPSTATES_TEST_PATIENCE=$(SANITIZE_PATIENCE) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(TSAN_TESTS)'
 
 # libFuzzer targets (Fuzz/*.swift), one per decoder of outside input. The
 # library is compiled once with coverage and AddressSanitizer into

@@ -191,7 +191,7 @@ final class ChildProcess: @unchecked Sendable {
     @discardableResult
     func wait(timeout: Duration) -> Termination {
         if let reaped { return reaped }
-        let deadline = ContinuousClock.now + timeout
+        let deadline = TestEnvironment.deadline(after: timeout)
         var status: Int32 = 0
         while true {
             let rc = waitpid(pid, &status, WNOHANG)
@@ -250,7 +250,7 @@ enum Subprocess {
         let child = try ChildProcess(argv, closedStdout: closedStdout)
         child.write(input)
         child.closeStdin()
-        let deadline = ContinuousClock.now + timeout
+        let deadline = TestEnvironment.deadline(after: timeout)
         let output: (stdout: String, stderr: String)
         do {
             output = try child.collect(until: deadline)

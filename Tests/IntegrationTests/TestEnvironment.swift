@@ -10,6 +10,21 @@ enum TestEnvironment {
     static let hasStrace = Subprocess.which("strace") != nil
     static let hasSetpriv = Subprocess.which("setpriv") != nil
 
+    /// How much longer than usual to wait before calling a child hung:
+    /// $TCPSTATES_TEST_PATIENCE (`make sanitize` sets it; sanitized debug
+    /// binaries run several times slower), 1 when unset. Deadlines only stop
+    /// a hang from stalling the run; no test asserts a time.
+    static let patience: Int = {
+        guard let text = ProcessInfo.processInfo.environment["TCPSTATES_TEST_PATIENCE"],
+              let factor = Int(text), factor >= 1 else { return 1 }
+        return factor
+    }()
+
+    /// The deadline `timeout` from now, stretched by `patience`.
+    static func deadline(after timeout: Duration) -> ContinuousClock.Instant {
+        ContinuousClock.now + timeout * patience
+    }
+
     /// The directory holding the built `tcpstates` and `tcpstates-testpeer`:
     /// the test executable's own directory (where `swift build` and
     /// `swift test` put every product), else $TCPSTATES_BIN_DIR.

@@ -42,7 +42,7 @@ final class TmuxSession {
     /// Captures the screen until `done` holds for it; throws with the last screen after 20 s.
     @discardableResult
     func wait(for what: String, _ done: ([String]) -> Bool) throws -> [String] {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = TestEnvironment.deadline(after: .seconds(20))
         var lines = try screen()
         while !done(lines) {
             guard ContinuousClock.now < deadline else {

@@ -115,7 +115,7 @@ enum TraceFS {
 
     /// Waits until the tracer `pid` has its event enabled; returns its filter.
     static func waitUntilArmed(pid: pid_t, timeout: Duration = .seconds(20)) throws -> String {
-        let deadline = ContinuousClock.now + timeout
+        let deadline = TestEnvironment.deadline(after: timeout)
         while ContinuousClock.now < deadline {
             if let filter = try armedFilter(pid: pid) { return filter }
             usleep(50_000)
@@ -140,7 +140,7 @@ enum LibbpfTcpstates {
         let child = try ChildProcess(["unshare", "-m", "sh", "-c",
                                       "\(TraceFS.mountUnlessMounted) && exec stdbuf -oL \(path) -w > \"$0\"",
                                       output])
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = TestEnvironment.deadline(after: .seconds(30))
         while ContinuousClock.now < deadline {
             if let text = try? String(contentsOfFile: output, encoding: .utf8), text.contains("NEWSTATE") { return child }
             usleep(50_000)

@@ -100,7 +100,7 @@ struct WatchChurnTests {
 
         /// Polls the file until `done` holds; throws after `timeout`.
         func wait(for what: String, timeout: Duration = .seconds(30), _ done: ([WatchEventLine]) -> Bool) throws {
-            let deadline = ContinuousClock.now + timeout
+            let deadline = TestEnvironment.deadline(after: timeout)
             while true {
                 let events = self.events
                 if done(events) { return }

@@ -83,6 +83,21 @@ public struct SocketTracker: ConnectionSink {
     /// socket on their endpoints in it is their end (an open in TIME_WAIT);
     /// else they close then, with the time of their destroy message.
     private var awaitingSuccessor: [ConnectionKey: (connection: Connection, time: WatchInstant)] = [:]
+    /// TIME_WAIT ends a poll printed (an open or a change into TIME_WAIT)
+    /// whose destroy message has not come yet, counted by endpoints, with
+    /// when the last was printed. The destroy message of the full socket
+    /// that became such a TIME_WAIT socket prints nothing: the poll printed
+    /// its end. Which destroyed socket a TIME_WAIT socket replaced is not
+    /// always knowable: under load the listener reads a message seconds
+    /// late, and by then loopback may have reused the tuple (a TIME_WAIT
+    /// tuple a second old), so its look-up finds a later socket's TIME_WAIT,
+    /// or an earlier look-up arrives after a poll saw a later one. Counting
+    /// keeps every end printed once: a destroy message takes one of these if
+    /// its endpoints have one, else prints its own end.
+    private var endsAwaitingDestroy: [ConnectionKey: (count: Int, printedAt: Int64)] = [:]
+    /// Connected sockets a poll saw whose destroy message came with its
+    /// look-up unanswered: the next poll prints their end, owed to no later message.
+    private var destroyedAwaitingPoll: Set<ConnectionKey> = []
     /// Every entry, present or free; `index` names the present ones.
     private var slots: [Entry] = []
     private var freeSlots: [Int32] = []
@@ -113,6 +128,11 @@ public struct SocketTracker: ConnectionSink {
         gone.removeAll(keepingCapacity: true)
         if !recentlyClosed.isEmpty {
             recentlyClosed = recentlyClosed.filter { time.monotonicMilliseconds - $0.value < closeMemoryMilliseconds }
+        }
+        if !endsAwaitingDestroy.isEmpty {
+            endsAwaitingDestroy = endsAwaitingDestroy.filter {
+                time.monotonicMilliseconds - $0.value.printedAt < closeMemoryMilliseconds
+            }
         }
         cursor = 0
         seenCount = 0
@@ -161,12 +181,13 @@ public struct SocketTracker: ConnectionSink {
             let pollTime = now
             let unresolved = awaitingSuccessor.values.sorted { $0.time.monotonicMilliseconds < $1.time.monotonicMilliseconds }
             awaitingSuccessor.removeAll(keepingCapacity: true)
-            for destroyed in unresolved {
+            for destroyed in unresolved where !takeEndAwaitingDestroy(on: destroyed.connection.endpointKey) {
                 now = destroyed.time
                 close(destroyed.connection, previous: nil)
             }
             now = pollTime
         }
+        destroyedAwaitingPoll.removeAll(keepingCapacity: true)
         swap(&dumpOrder, &nextDumpOrder)
         updateOrder()
         return takeEvents()
@@ -191,9 +212,14 @@ public struct SocketTracker: ConnectionSink {
     ) -> [WatchEvent] {
         now = time
         let key = destroyed.key
+        let endpoints = destroyed.endpointKey
         if recentlyClosed.removeValue(forKey: key) != nil {
             // A poll already saw it go.
             return []
+        }
+        if let slot = index[key], slots[Int(slot)].connection.isTimewait {
+            // A poll saw it become TIME_WAIT under its cookie and printed that end.
+            _ = takeEndAwaitingDestroy(on: endpoints)
         }
         switch (index[key], current) {
         case (let slot?, let current?):
@@ -201,7 +227,8 @@ public struct SocketTracker: ConnectionSink {
             if current.key != key {
                 if let other = index[current.key] {
                     // Tracked twice (insert files a TIME_WAIT under its full socket, so only if that missed).
-                    _ = remove(slot)
+                    let entry = remove(slot)
+                    if !takeEndAwaitingDestroy(on: endpoints) { close(entry.connection, previous: entry) }
                     slot = other
                 } else {
                     rekey(slot, to: current.key)
@@ -209,21 +236,27 @@ public struct SocketTracker: ConnectionSink {
             }
             update(slot, with: current, inRefresh: slots[Int(slot)].seenInRefresh)
         case (_?, nil) where successorIsUnknown:
-            break
+            destroyedAwaitingPoll.insert(key)
         case (let slot?, nil):
             let entry = remove(slot)
             close(entry.connection, previous: entry)
         case (nil, let current?):
-            if let slot = index[current.key] {
+            if takeEndAwaitingDestroy(on: endpoints) {
+                // A poll printed a TIME_WAIT end on these endpoints: this socket's, or, when the tuple was
+                // reused before the look-up, the next one's, whose message then prints its own end.
+                if let slot = index[current.key] { update(slot, with: current, inRefresh: slots[Int(slot)].seenInRefresh) }
+            } else if let slot = index[current.key] {
+                // Its end was taken by an earlier message on these endpoints (a look-up that found this one's).
                 update(slot, with: current, inRefresh: slots[Int(slot)].seenInRefresh)
+                close(destroyed, previous: nil)
             } else {
                 insert(current, inRefresh: refreshCount)
             }
         case (nil, nil) where successorIsUnknown:
-            awaitingSuccessor[destroyed.endpointKey] = (destroyed, time)
+            awaitingSuccessor[endpoints] = (destroyed, time)
         case (nil, nil):
             // Opened and closed between two refreshes: no poll saw it.
-            close(destroyed, previous: nil)
+            if !takeEndAwaitingDestroy(on: endpoints) { close(destroyed, previous: nil) }
         }
         updateOrder()
         return takeEvents()
@@ -237,9 +270,11 @@ public struct SocketTracker: ConnectionSink {
     /// A socket not present before: in a refresh (`inRefresh` is the one
     /// being taken) it joins the dump order, otherwise it is expected next.
     private mutating func insert(_ connection: Connection, inRefresh refresh: Int) {
-        if connection.isTimewait, !awaitingSuccessor.isEmpty {
+        var endIsOwed = refresh > refreshCount && refreshCount > 0 && connection.isTimewait
+        if connection.isTimewait, !awaitingSuccessor.isEmpty,
+           awaitingSuccessor.removeValue(forKey: connection.endpointKey) != nil {
             // The end of a destroyed socket no poll saw: this open in TIME_WAIT is its only event.
-            awaitingSuccessor[connection.endpointKey] = nil
+            endIsOwed = false
         }
         if connection.holdsItsTuple, let other = byEndpoints[connection.endpointKey] {
             let old = slots[Int(other)].connection
@@ -280,6 +315,7 @@ public struct SocketTracker: ConnectionSink {
         counts.add(connection)
         if order != nil { sorted.place(slot) }
         record(WatchEvent(kind: atStart ? .present : .open, time: now, connection: connection))
+        if endIsOwed { awaitDestroy(of: connection) }
     }
 
     /// A socket present before, seen again.
@@ -324,6 +360,24 @@ public struct SocketTracker: ConnectionSink {
         record(WatchEvent(
             kind: .change, time: now, connection: connection, previousKernelState: oldState,
             previousStateMilliseconds: old.enteredAtIsKnown ? old.age(at: now) : nil))
+        if refresh > refreshCount, connection.isTimewait, !old.connection.isTimewait,
+           !destroyedAwaitingPoll.contains(old.connection.key) {
+            awaitDestroy(of: connection)
+        }
+    }
+
+    /// A poll printed `connection`'s change or open into TIME_WAIT: the end of a full socket whose destroy message is to come.
+    private mutating func awaitDestroy(of connection: Connection) {
+        guard connection.cookie != 0 else { return }
+        endsAwaitingDestroy[connection.endpointKey, default: (0, 0)].count += 1
+        endsAwaitingDestroy[connection.endpointKey]?.printedAt = now.monotonicMilliseconds
+    }
+
+    /// Takes one TIME_WAIT end a poll printed on these endpoints, if there is one.
+    private mutating func takeEndAwaitingDestroy(on endpoints: ConnectionKey) -> Bool {
+        guard let awaiting = endsAwaitingDestroy[endpoints] else { return false }
+        endsAwaitingDestroy[endpoints] = awaiting.count > 1 ? (awaiting.count - 1, awaiting.printedAt) : nil
+        return true
     }
 
     /// Takes a present socket out; returns its entry.
