@@ -1,7 +1,13 @@
 #!/bin/sh
-# tracens-cost.sh ROOT EXTRA: tracer from the host over a 20000-connection burst in a namespace;
-# prints sock_diag sendto count (strace -c) and, separately, tracer CPU (GNU time).
+# What `tcpstates trace` itself spends finding sockets' namespaces: the tracer
+# runs on the host, one burst of connections runs in a fresh namespace, with
+# EXTRA idle namespaces added. Two runs: one under `strace -f -c` (sock_diag
+# requests = sendto), one under GNU time (tracer CPU; its JSON counts the
+# arrows whose namespace is unknown and the TIME_WAITs shown). Root.
+#
+#   bench/trace-lookups.sh ROOT [EXTRA [CONNECTIONS]]   ROOT: a checkout with release builds
 set -eu
+[ "$(id -u)" = 0 ] || { echo "trace-lookups.sh: needs root (ip netns, tracefs)" >&2; exit 1; }
 root=$1; extra=${2:-0}; conns=${3:-20000}
 ns=tcpst-cost-$$; out=$(mktemp -d)
 cleanup() { ip netns del $ns 2>/dev/null || true; for i in $(seq $extra); do ip netns del tcpst-idle-$$-$i 2>/dev/null || true; done; rm -rf $out; }
