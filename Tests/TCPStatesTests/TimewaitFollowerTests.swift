@@ -76,7 +76,15 @@ final class FakeLocator: SocketLocating {
 
     var sockets: [Key: [SocketSighting]] = [:]
     var only: UInt64?
+    /// The namespace of each task, by kernel pid.
+    var tasks: [Int32: UInt64] = [:]
+    /// Lookups made, one a namespace asked: a `locate` of every namespace counts `namespaceCount`.
     private(set) var lookups = 0
+    /// The namespace each `locate` asked, nil for every namespace.
+    private(set) var asked: [UInt64?] = []
+    /// The endpoints each `locate` asked for, beside `asked`.
+    private(set) var askedFor: [Key] = []
+    private(set) var taskQueries: [Int32] = []
     private(set) var refreshes: [UInt64] = []
 
     init(only: UInt64? = nil) { self.only = only }
@@ -94,9 +102,16 @@ final class FakeLocator: SocketLocating {
     }
 
     func locate(local: Endpoint, remote: Endpoint, in netns: UInt64?) -> [SocketSighting] {
-        lookups += 1
+        lookups += netns == nil ? namespaceCount : 1
+        asked.append(netns)
+        askedFor.append(Key(local: local, remote: remote))
         let found = sockets[Key(local: local, remote: remote)] ?? []
         return netns.map { inode in found.filter { $0.netns == inode } } ?? found
+    }
+
+    func namespace(ofTask pid: Int32) -> UInt64? {
+        taskQueries.append(pid)
+        return tasks[pid]
     }
 
     func refresh(now: UInt64) { refreshes.append(now) }

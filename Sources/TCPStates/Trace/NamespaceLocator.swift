@@ -6,6 +6,7 @@ public final class NamespaceLocator: SocketLocating {
     private let sockets = NamespaceSockets()
     private var identities: [UInt64: NetnsIdentity] = [:]
     private var lastRefresh: UInt64?
+    private let tasks = TaskNetworkNamespaces()
     /// The discovery reads /proc/*/ns/net: every two seconds is often enough
     /// for containers that come and go, and cheap beside the trace.
     public static let refreshInterval: UInt64 = 2_000_000_000
@@ -39,6 +40,8 @@ public final class NamespaceLocator: SocketLocating {
         }
         return sightings
     }
+
+    public func namespace(ofTask pid: Int32) -> UInt64? { tasks.inode(ofTask: pid) }
 
     public func refresh(now: UInt64) {
         if let lastRefresh, now &- lastRefresh < Self.refreshInterval { return }

@@ -21,6 +21,10 @@ public protocol SocketLocating: AnyObject {
     /// Every namespace where a socket with exactly these endpoints stands now
     /// (TIME_WAIT included), with its state; only `netns` when it is given.
     func locate(local: Endpoint, remote: Endpoint, in netns: UInt64?) -> [SocketSighting]
+    /// The inode of the network namespace the task with kernel pid `pid`
+    /// stands in now, nil when it cannot be told (the task is gone, or this
+    /// process does not see the kernel's pids).
+    func namespace(ofTask pid: Int32) -> UInt64?
     /// Picks up namespaces that appeared and forgets those that went, when a
     /// refresh is due at `now` (trace clock).
     func refresh(now: UInt64)

@@ -93,6 +93,7 @@ public final class TransitionTracer {
         namespaces.endStep()
         if follower.count > 0 {
             step.transitions += follower.check(now: now, wallClockOffset: wallClockOffset).filter(matchesStates)
+            namespaces.endStep()  // the next step's changes must not see these lookups either
         }
         return step
     }
