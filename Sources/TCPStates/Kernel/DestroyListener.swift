@@ -81,8 +81,8 @@ public final class DestroyListener: @unchecked Sendable {
     private let lookups: OpaquePointer
     private let queue = Mutex(Queue())
     private let wake: WakePipe
-    private let stopRead: Int32
-    private let stopWrite: Int32
+    /// Tells the reader thread to end.
+    private let stopping: WakePipe
     private var thread: pthread_t?
     /// Whether the kernel runs the port filter (SO_ATTACH_FILTER took it).
     public private(set) var filtersInKernel = false
@@ -127,26 +127,18 @@ public final class DestroyListener: @unchecked Sendable {
         let lookupFD = mnl_socket_get_fd(lookups)
         _ = fcntl(lookupFD, F_SETFL, fcntl(lookupFD, F_GETFL) | O_NONBLOCK)
         self.lookups = lookups
-        var stop: [Int32] = [-1, -1]
         let wake: WakePipe
-        if let shared = configuration.wake {
-            wake = shared
-        } else {
-            do {
-                wake = try WakePipe()
-            } catch {
-                mnl_socket_close(socket)
-                mnl_socket_close(lookups)
-                throw error
-            }
-        }
-        guard CMNL_pipe2(&stop, O_NONBLOCK | O_CLOEXEC) == 0 else {
+        let stopping: WakePipe
+        do throws(SourceError) {
+            if let shared = configuration.wake { wake = shared } else { wake = try WakePipe() }
+            stopping = try WakePipe()
+        } catch {
             mnl_socket_close(socket)
             mnl_socket_close(lookups)
-            throw SourceError.system("cannot create a pipe", errno)
+            throw error
         }
         self.wake = wake
-        (stopRead, stopWrite) = (stop[0], stop[1])
+        self.stopping = stopping
         self.socket = socket
         receiveBufferBytes = Self.setReceiveBuffer(fd, bytes: configuration.receiveBufferBytes)
         _ = Self.setReceiveBuffer(lookupFD, bytes: 4 << 20)
@@ -159,7 +151,6 @@ public final class DestroyListener: @unchecked Sendable {
         stop()
         mnl_socket_close(socket)
         mnl_socket_close(lookups)
-        for fd in [stopRead, stopWrite] { close(fd) }
     }
 
     private static func groupBit(_ group: UInt32) -> UInt32 { 1 << (group - 1) }
@@ -206,8 +197,7 @@ public final class DestroyListener: @unchecked Sendable {
     public func stop() {
         guard let thread else { return }
         self.thread = nil
-        var byte: UInt8 = 1
-        _ = write(stopWrite, &byte, 1)
+        stopping.notify()
         pthread_join(thread, nil)
     }
 
@@ -236,7 +226,7 @@ public final class DestroyListener: @unchecked Sendable {
     private func readUntilStopped() {
         let fd = mnl_socket_get_fd(socket)
         var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: stopRead, events: Int16(POLLIN), revents: 0)]
+                   pollfd(fd: stopping.fileDescriptor, events: Int16(POLLIN), revents: 0)]
         // A read returns one message (each is its own skb, under 1 KiB): the
         // buffer need not be large, and a watch of many namespaces has one per listener.
         var buffer = [UInt8](repeating: 0, count: 32 * 1024)

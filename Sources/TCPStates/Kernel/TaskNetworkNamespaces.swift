@@ -26,9 +26,7 @@ public struct TaskNetworkNamespaces: Sendable {
     /// in now; nil when /proc does not show kernel pids or the task is gone.
     public func inode(ofTask pid: Int32) -> UInt64? {
         guard seesKernelPids, pid > 0 else { return nil }
-        var info = stat()
         // /proc/TID/ns/net is the thread's own: setns(2) moves one thread.
-        guard stat("/proc/\(pid)/ns/net", &info) == 0 else { return nil }
-        return UInt64(info.st_ino)
+        return NetworkNamespace.inode(at: "/proc/\(pid)/ns/net")
     }
 }
