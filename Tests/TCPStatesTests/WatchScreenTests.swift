@@ -77,16 +77,17 @@ import Testing
         later[0] = T.with(changed, state: changed.kernelState == 8 ? 9 : 8)
         let appeared = sample[0], vanished = sample[1]
         later.append(appeared)
-        var tracker = try Self.tracker([Array(sample.dropFirst()), later])
+        // The second poll that lacks a socket closes it.
+        var tracker = try Self.tracker([Array(sample.dropFirst()), later, later])
         let screen = Self.screen(width: 300, height: 60)
-        let rows = Self.tableRows(screen.lines(tracker, at: T.at(1500)))
+        let rows = Self.tableRows(screen.lines(tracker, at: T.at(2500)))
         let transition = stateName(kernel: changed.kernelState) + " -> " + stateName(kernel: later[0].kernelState)
         #expect(rows.filter { $0.hasPrefix("* " + transition + " ") }.count == 1, "\(rows)")
         #expect(rows.filter { $0.hasPrefix("+ ") && $0.contains(SocketKey.text(appeared.remote)) }.count >= 1)
         let goneRows = rows.filter { $0.hasPrefix("- ") }
         #expect(goneRows.count == 1 && goneRows[0].contains(SocketKey.text(vanished.local)), "\(rows)")
         // Gone rows show once; marks fade after the configured refreshes.
-        for step in 2...(1 + tracker.markedRefreshes) { _ = try T.refresh(&tracker, later, at: Int64(step) * 1000) }
+        for step in 3...(2 + tracker.markedRefreshes) { _ = try T.refresh(&tracker, later, at: Int64(step) * 1000) }
         let quiet = Self.tableRows(screen.lines(tracker, at: T.at(9000)))
         #expect(quiet.count == later.count)
         #expect(quiet.allSatisfy { $0.hasPrefix("  ") }, "\(quiet)")
@@ -94,7 +95,7 @@ import Testing
 
     @Test func transitionsPaneShowsTheLatestNewestLast() throws {
         let sample = try T.sample()
-        let tracker = try Self.tracker([[], [sample[0]], [sample[0], sample[1]], [sample[1]]])
+        let tracker = try Self.tracker([[], [sample[0]], [sample[0], sample[1]], [sample[1]], [sample[1]]])
         var screen = Self.screen(width: 300, height: 30)
         screen.maxTransitionRows = 2
         let lines = screen.lines(tracker, at: T.at(4000))

@@ -34,6 +34,8 @@ public struct SocketTracker: ConnectionSink {
         /// Where it is in `dumpOrder` (before it is seen in a refresh) or `nextDumpOrder` (after).
         fileprivate var position: Int32 = -1
         fileprivate var isLive = true
+        /// The poll that first missed it, while the next one has not decided.
+        fileprivate var missedAt: WatchInstant?
 
         /// How long it has been in its current state, as far as the watch has seen.
         public func age(at now: WatchInstant) -> Int64 { max(0, now.monotonicMilliseconds - enteredAt) }
@@ -164,7 +166,8 @@ public struct SocketTracker: ConnectionSink {
         update(slot, with: connection, inRefresh: refresh)
     }
 
-    /// Ends the refresh: sockets not seen in it are closed. Returns the
+    /// Ends the refresh: sockets that neither it nor the one before saw are
+    /// closed (a socket missed once waits for the next). Returns the
     /// refresh's events: `present` for all on the first refresh, then
     /// `open`, `change` and `close`.
     public mutating func finishRefresh() -> [WatchEvent] {
@@ -172,6 +175,17 @@ public struct SocketTracker: ConnectionSink {
         if seenCount < presentAtBegin {
             // Every entry present at the start is in `dumpOrder`; a freed or reused slot there is skipped.
             for slot in dumpOrder where slots[Int(slot)].isLive && slots[Int(slot)].seenInRefresh != refreshCount {
+                let s = Int(slot)
+                guard slots[s].missedAt != nil else {
+                    // Missed once is not gone: a dump that takes several reads resumes by position within a hash
+                    // bucket, so a socket closed ahead of a live one between two reads makes it skip the live one.
+                    // The next poll decides; a close is then stamped with this poll's time.
+                    slots[s].missedAt = now
+                    slots[s].seenInRefresh = refreshCount
+                    slots[s].position = Int32(nextDumpOrder.count)
+                    nextDumpOrder.append(slot)
+                    continue
+                }
                 let entry = remove(slot)
                 close(entry.connection, previous: entry)
                 rememberClosedByPoll(entry.connection)
@@ -213,7 +227,7 @@ public struct SocketTracker: ConnectionSink {
         now = time
         let key = destroyed.key
         let endpoints = destroyed.endpointKey
-        if recentlyClosed.removeValue(forKey: key) != nil {
+        if recentlyClosed.removeValue(forKey: key) != nil, index[key] == nil {
             // A poll already saw it go.
             return []
         }
@@ -334,6 +348,7 @@ public struct SocketTracker: ConnectionSink {
             // TIME_WAIT. Keep the state it had; no arrow the diagram lacks is printed.
             connection.kernelState = slots[s].connection.kernelState
         }
+        slots[s].missedAt = nil
         if refresh > refreshCount, slots[s].seenInRefresh != refresh {
             seenCount += 1
             slots[s].position = Int32(nextDumpOrder.count)
@@ -425,11 +440,14 @@ public struct SocketTracker: ConnectionSink {
         sorted.update { order.areInIncreasingOrder(slots[Int($0)].connection, slots[Int($1)].connection) }
     }
 
+    /// A close, at the first poll that missed the socket if one did.
     private mutating func close(_ connection: Connection, previous: Entry?) {
+        var time = now
+        if let missedAt = previous?.missedAt, missedAt.monotonicMilliseconds < time.monotonicMilliseconds { time = missedAt }
         let event = WatchEvent(
-            kind: .close, time: now, connection: connection,
+            kind: .close, time: time, connection: connection,
             previousKernelState: previous?.connection.kernelState,
-            previousStateMilliseconds: previous.flatMap { $0.enteredAtIsKnown ? $0.age(at: now) : nil })
+            previousStateMilliseconds: previous.flatMap { $0.enteredAtIsKnown ? $0.age(at: time) : nil })
         if keepsGone { gone.append(event) }
         record(event)
     }
