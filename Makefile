@@ -20,7 +20,7 @@ BINARY ?= .build/release/tcpstates
 # Only `make bench` needs these: hyperfine, GNU time, netstat to compare with, jq for hyperfine's JSON, valgrind for the start-up profile.
 BENCH_APT_PACKAGES = hyperfine time net-tools jq valgrind
 
-.PHONY: deps bench-deps python-deps build debug run test docs bench install uninstall clean fuzz fuzz-build sanitize hot-symbols static-cxx
+.PHONY: deps bench-deps python-deps build debug run test docs bench install uninstall clean fuzz fuzz-build sanitize hot-symbols static-cxx release-peer
 
 # Installs the packages of $(1) that are missing (apt lists may be empty on a new machine).
 define apt_install_missing
@@ -61,6 +61,11 @@ RELEASE_LINK += -Xlinker -L$(CURDIR)/.build/static-cxx
 endif
 build: deps static-cxx
 	$(SWIFT) build -c release --product tcpstates --static-swift-stdlib $(RELEASE_LINK)
+
+# The test peer, built with the release binary's flags (bench/release.sh):
+# other flags would make the next `make build` compile everything again.
+release-peer: deps static-cxx
+	$(SWIFT) build -c release --product tcpstates-testpeer --static-swift-stdlib $(RELEASE_LINK)
 
 static-cxx:
 	@if [ -f "$(STATIC_CXX)" ]; then mkdir -p .build/static-cxx && ln -sf "$(STATIC_CXX)" .build/static-cxx/libstdc++.a; fi
@@ -103,7 +108,7 @@ docs: deps
 # Side by side with ss and netstat at 10, 10k and 100k sockets; writes
 # bench/RESULTS.md. Needs root (network namespaces). BENCH_SIZES, BENCH_RUNS tune it.
 bench: bench-deps static-cxx
-	RELEASE_LINK="$(RELEASE_LINK)" bench/run.sh
+	bench/run.sh
 
 # Rewrites link/hot-symbols.order from the functions the release binary runs
 # (callgrind on a namespace of a few sockets); then `make build` again.

@@ -107,9 +107,7 @@ trap 'exit 143' TERM
 for tool in hyperfine jq strace ip ss unshare; do command -v "$tool" >/dev/null || die "$tool is missing (make bench installs it)"; done
 
 say "building the release binary and the test peer"
-swift build -c release --static-swift-stdlib --product tcpstates >&2
-swift build -c release --static-swift-stdlib --product tcpstates-testpeer >&2
-BIN=$(swift build -c release --static-swift-stdlib --show-bin-path)
+BIN=$(bench/release.sh)
 TCPSTATES=$BIN/tcpstates
 
 say "holding 49 sockets in each of $COUNT namespaces"

@@ -47,9 +47,7 @@ done
 [ -x /usr/bin/time ] || die "/usr/bin/time (GNU time) is missing (make bench installs it)"
 
 say "building release binaries (static Swift stdlib, as make build)"
-swift build -c release --static-swift-stdlib ${RELEASE_LINK:-} --product tcpstates >&2
-swift build -c release --static-swift-stdlib ${RELEASE_LINK:-} --product tcpstates-testpeer >&2
-BIN=$(swift build -c release --static-swift-stdlib ${RELEASE_LINK:-} --show-bin-path)
+BIN=$(bench/release.sh)
 TCPSTATES=$BIN/tcpstates
 PEER=$BIN/tcpstates-testpeer
 
@@ -133,7 +131,9 @@ fi
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r), load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "- tcpstates $("$TCPSTATES" --version) release, static Swift stdlib and libstdc++; $(ss -V | head -1); $(netstat -V 2>&1 | head -1)"
+    cxx="static"
+    if ldd "$TCPSTATES" | grep -q 'libstdc++'; then cxx="dynamic"; fi
+    echo "- tcpstates $("$TCPSTATES" --version) release, static Swift stdlib, $cxx libstdc++; $(ss -V | head -1); $(netstat -V 2>&1 | head -1)"
     echo "- hyperfine $(hyperfine --version | cut -d' ' -f2): each pair in one run, $WARMUP warm-up + $RUNS runs, output to /dev/null; medians in ms; ratio = tcpstates / peer"
     echo "- peak RSS: highest of $RSS_RUNS runs of \`/usr/bin/time -f %M\`, MiB"
     echo

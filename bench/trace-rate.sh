@@ -15,12 +15,9 @@ connections=${1:-20000}
 runs=${2:-3}
 port=9400
 [ "$(id -u)" = 0 ] || { echo "trace-rate.sh: needs root (ip netns, tracefs)" >&2; exit 1; }
-if [ ! -x .build/release/tcpstates ] || [ ! -x .build/release/tcpstates-testpeer ]; then
-    swift build -c release --product tcpstates >&2
-    swift build -c release --product tcpstates-testpeer >&2
-fi
-ours=$PWD/.build/release/tcpstates
-peer=$PWD/.build/release/tcpstates-testpeer
+bin=$(bench/release.sh)
+ours=$bin/tcpstates
+peer=$bin/tcpstates-testpeer
 libbpf=/usr/sbin/tcpstates
 ns=tcpst-t-bench-$$
 out=$(mktemp -d)

@@ -16,12 +16,9 @@ seconds=${WATCH_CHURN_SECONDS:-10}
 soak=${WATCH_SOAK_SECONDS:-600}
 port=9450
 [ "$(id -u)" = 0 ] || { echo "watch-churn.sh: needs root (ip netns)" >&2; exit 1; }
-if [ ! -x .build/release/tcpstates ] || { [ -z "${WATCH_CHURN_PEER:-}" ] && [ ! -x .build/release/tcpstates-testpeer ]; }; then
-    swift build -c release --product tcpstates >&2
-    swift build -c release --product tcpstates-testpeer >&2
-fi
-ours=$PWD/.build/release/tcpstates
-peer=${WATCH_CHURN_PEER:-$PWD/.build/release/tcpstates-testpeer}
+bin=$(bench/release.sh)
+ours=$bin/tcpstates
+peer=${WATCH_CHURN_PEER:-$bin/tcpstates-testpeer}
 ns=tcpst-wc-bench-$$
 out=$(mktemp -d)
 pids=()

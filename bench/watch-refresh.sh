@@ -48,10 +48,9 @@ trap 'exit 143' TERM
 [ "$(id -u)" = 0 ] || die "needs root (ip netns)"
 
 say "building the release binary (static Swift stdlib, as make build) and the test peer"
-swift build -c release --static-swift-stdlib ${RELEASE_LINK:-} --product tcpstates >&2
-swift build --product tcpstates-testpeer >&2
-TCPSTATES=$(swift build -c release --static-swift-stdlib ${RELEASE_LINK:-} --show-bin-path)/tcpstates
-PEER=$(swift build --show-bin-path)/tcpstates-testpeer
+BIN=$(bench/release.sh)
+TCPSTATES=$BIN/tcpstates
+PEER=$BIN/tcpstates-testpeer
 
 # CPU milliseconds (user, system) the process PID has used so far, from /proc/PID/stat.
 cpu_ms() {

@@ -46,6 +46,23 @@ struct SubprocessError: Error, CustomStringConvertible {
 final class ChildProcess: @unchecked Sendable {
     let argv: [String]
     let pid: pid_t
+
+    /// Where each of the child's threads is: its state, the kernel function
+    /// it waits in and its kernel stack (root only), for a failure message
+    /// when the child went quiet.
+    var threads: String {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        guard !tasks.isEmpty else { return "pid \(pid): no threads (gone)" }
+        return tasks.sorted().map { tid in
+            func read(_ file: String) -> String {
+                ((try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/\(file)", encoding: .utf8)) ?? "?")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            let state = read("status").split(separator: "\n").first { $0.hasPrefix("State:") } ?? "State: ?"
+            let stack = read("stack").split(separator: "\n").prefix(8).map { $0.split(separator: " ").last ?? "" }
+            return "thread \(tid) \(read("comm")): \(state), wchan \(read("wchan")), stack \(stack.joined(separator: " < "))"
+        }.joined(separator: "\n")
+    }
     private(set) var stdinFD: Int32
     private(set) var stdoutFD: Int32
     let stderrFD: Int32
