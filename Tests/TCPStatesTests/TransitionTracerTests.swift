@@ -18,7 +18,7 @@ final class CapturedPages: TracePageSource {
         guard !pages[cpu].isEmpty else { return 0 }
         let page = pages[cpu].removeFirst()
         let count = min(page.count, buffer.count)
-        buffer.copyMemory(from: UnsafeRawBufferPointer(start: page, count: count))
+        page.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
         return count
     }
 }

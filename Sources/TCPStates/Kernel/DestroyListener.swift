@@ -1,5 +1,4 @@
 import CMNL
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -79,7 +78,7 @@ public final class DestroyListener: @unchecked Sendable {
     private let socket: OpaquePointer
     /// For the reader thread's cookie lookups (non-blocking).
     private let lookups: OpaquePointer
-    private let queue = Mutex(Queue())
+    private let queue = Locked(Queue())
     private let wake: WakePipe
     /// Tells the reader thread to end.
     private let stopping: WakePipe

@@ -1,5 +1,4 @@
 import CMNL
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -47,13 +46,13 @@ private protocol WorkRunner: AnyObject { func run() }
 private final class SharedWork<T: Sendable>: WorkRunner, Sendable {
     let count: Int
     let job: @Sendable (Int) -> T
-    let next = Mutex(0)
-    let slots: Mutex<[T?]>
+    let next = Locked(0)
+    let slots: Locked<[T?]>
 
     init(count: Int, job: @escaping @Sendable (Int) -> T) {
         self.count = count
         self.job = job
-        slots = Mutex([T?](repeating: nil, count: count))
+        slots = Locked([T?](repeating: nil, count: count))
     }
 
     func run() {
