@@ -109,7 +109,7 @@ final class ScreenWatch {
         screen.height = size.height
         screen.title = "tcpstates --watch  \(session.source.rawValue)  every \(intervalText)"
             + (titleSummary.isEmpty ? "" : "  \(titleSummary)")
-        // Until a poll after the loss has resynchronised what is shown; the screen never drops it.
+        // Until two polls after the loss have resynchronised what is shown; the screen never drops it.
         screen.lossMarker = session.isResynchronising ? "LOST EVENTS" : nil
         screen.columns = session.tableColumns
         painter.paint(screen.lines(session.tracker, at: WatchClock.now), into: writer)

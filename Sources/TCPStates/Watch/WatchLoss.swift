@@ -1,7 +1,7 @@
 /// Destroy events that never reached the tracker: the closes they stood for
-/// are seen only by the next poll, and a socket that opened and closed in
+/// are seen only by the polls that follow, and a socket that opened and closed in
 /// between is missed. Reported as an NDJSON `lost` event, a header mark on
-/// the screen until a poll has resynchronised, and on the exit line.
+/// the screen until two polls have resynchronised, and on the exit line.
 public struct WatchLoss: Sendable, Equatable {
     public enum What: String, Sendable {
         /// The kernel dropped destroy messages (ENOBUFS: the socket's

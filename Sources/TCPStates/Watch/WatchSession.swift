@@ -21,8 +21,10 @@ public final class WatchSession {
     public private(set) var schedule: RefreshSchedule
     /// Every loss so far, for the exit line.
     public private(set) var losses = WatchLossTally()
-    /// From a loss until a poll taken after it: the screen marks its header meanwhile.
-    public private(set) var isResynchronising = false
+    /// From a loss until the second poll after it: the screen marks its header meanwhile.
+    public var isResynchronising: Bool { pollsUntilResynchronised > 0 }
+    /// A socket whose end was lost is closed by the second poll that does not list it (SocketTracker).
+    private var pollsUntilResynchronised = 0
 
     private var lister: ConnectionLister
     /// The namespaces followed when the plan names several; the lister is then unused.
@@ -167,7 +169,7 @@ public final class WatchSession {
             report(pollingOnlyNotice)
             self.pollingOnlyNotice = nil
         }
-        isResynchronising = false
+        pollsUntilResynchronised = max(0, pollsUntilResynchronised - 1)
         let events = tracker.finishRefresh()
         // New sockets of unknown owners: scan now, so that this refresh's events already name them.
         owners?.rescanIfNeeded(present: tracker.entries.values.map(\.connection.inode))
@@ -195,7 +197,7 @@ public final class WatchSession {
     private func lose(_ loss: WatchLoss, into step: inout WatchStep) {
         losses.add(loss)
         step.losses.append(loss)
-        isResynchronising = true
+        pollsUntilResynchronised = 2
     }
 
     private func report(_ message: String) {
