@@ -122,6 +122,10 @@ public struct SocketTracker: ConnectionSink {
     private var presentAtBegin = 0
     private var sorted = SlotOrder()
 
+    /// How many polls in a row must miss a socket before they close it
+    /// (`finishRefresh`); a loss is caught up only after as many.
+    public static let pollsToClose = 2
+
     public init() {}
 
     /// Starts a refresh taken at `time`; then `add` each socket and call `finishRefresh`.
@@ -179,7 +183,8 @@ public struct SocketTracker: ConnectionSink {
                 guard slots[s].missedAt != nil else {
                     // Missed once is not gone: a dump that takes several reads resumes by position within a hash
                     // bucket, so a socket closed ahead of a live one between two reads makes it skip the live one.
-                    // The next poll decides; a close is then stamped with this poll's time.
+                    // The next poll decides; a close is then stamped with this poll's time. Marked seen, so that
+                    // a slot that `dumpOrder` lists twice (freed and reused) is carried over once.
                     slots[s].missedAt = now
                     slots[s].seenInRefresh = refreshCount
                     slots[s].position = Int32(nextDumpOrder.count)

@@ -23,7 +23,7 @@ public final class WatchSession {
     public private(set) var losses = WatchLossTally()
     /// From a loss until the second poll after it: the screen marks its header meanwhile.
     public var isResynchronising: Bool { pollsUntilResynchronised > 0 }
-    /// A socket whose end was lost is closed by the second poll that does not list it (SocketTracker).
+    /// A socket whose end was lost is closed only by the polls that miss it (SocketTracker.pollsToClose).
     private var pollsUntilResynchronised = 0
 
     private var lister: ConnectionLister
@@ -197,7 +197,7 @@ public final class WatchSession {
     private func lose(_ loss: WatchLoss, into step: inout WatchStep) {
         losses.add(loss)
         step.losses.append(loss)
-        pollsUntilResynchronised = 2
+        pollsUntilResynchronised = SocketTracker.pollsToClose
     }
 
     private func report(_ message: String) {
