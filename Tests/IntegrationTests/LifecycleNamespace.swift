@@ -123,7 +123,7 @@ final class EventReader {
             if let event = WatchEventLine(line) { events.append(event) } else { unparsed.append(String(line)) }
         }
         guard done(events) else {
-            throw SubprocessError(description: "watch ended before \(what): \(events)\n\(stderr)\n\(process.threads)")
+            throw SubprocessError(description: "watch ended before \(what): \(events)\n\(stderr)")
         }
     }
 

@@ -180,7 +180,7 @@ final class ChildProcess: @unchecked Sendable {
             guard left > .zero else {
                 throw SubprocessError(description:
                     "`\(argv.joined(separator: " "))` timed out; stdout so far:\n\(String(decoding: out, as: UTF8.self))"
-                    + "stderr so far:\n\(String(decoding: err, as: UTF8.self))")
+                    + "stderr so far:\n\(String(decoding: err, as: UTF8.self))\n\(threads)")
             }
             var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             let ms = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000, 1000))
